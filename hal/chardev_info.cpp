@@ -1,0 +1,54 @@
+#include "hal/chardev_info.hpp"
+
+#include <fcntl.h>
+#include <linux/gpio.h>
+#include <sys/ioctl.h>
+
+#include <cstring>
+
+#include "hal/posix_file.hpp"
+
+namespace hal {
+namespace {
+
+std::string fixed_string(const char* text, std::size_t size) {
+  return {text, strnlen(text, size)};
+}
+
+}  // namespace
+
+std::optional<LineInfo> query_chardev_line(const std::filesystem::path& chip_device,
+                                           unsigned offset) {
+  UniqueFd fd(::open(chip_device.c_str(), O_RDONLY | O_CLOEXEC));
+  if (!fd.valid()) {
+    return std::nullopt;
+  }
+  LineInfo info;
+  info.offset = offset;
+
+  gpio_v2_line_info v2{};
+  v2.offset = offset;
+  if (::ioctl(fd.get(), GPIO_V2_GET_LINEINFO_IOCTL, &v2) == 0) {
+    info.name = fixed_string(v2.name, sizeof v2.name);
+    info.consumer = fixed_string(v2.consumer, sizeof v2.consumer);
+    info.used = (v2.flags & GPIO_V2_LINE_FLAG_USED) != 0;
+    info.output = (v2.flags & GPIO_V2_LINE_FLAG_OUTPUT) != 0;
+    info.active_low = (v2.flags & GPIO_V2_LINE_FLAG_ACTIVE_LOW) != 0;
+    return info;
+  }
+
+  // Kernels before 5.10 only have the v1 uAPI.
+  gpioline_info v1{};
+  v1.line_offset = offset;
+  if (::ioctl(fd.get(), GPIO_GET_LINEINFO_IOCTL, &v1) == 0) {
+    info.name = fixed_string(v1.name, sizeof v1.name);
+    info.consumer = fixed_string(v1.consumer, sizeof v1.consumer);
+    info.used = (v1.flags & GPIOLINE_FLAG_KERNEL) != 0;
+    info.output = (v1.flags & GPIOLINE_FLAG_IS_OUT) != 0;
+    info.active_low = (v1.flags & GPIOLINE_FLAG_ACTIVE_LOW) != 0;
+    return info;
+  }
+  return std::nullopt;
+}
+
+}  // namespace hal

@@ -1,0 +1,25 @@
+// The GPIO chips as the legacy sysfs interface shows them (/sys/class/gpio/gpiochipB,
+// named by their base), matched to their character-device names (gpiochipN) so one
+// CHIP:OFFSET means the same line whichever backend drives it.
+#pragma once
+
+#include <filesystem>
+#include <vector>
+
+#include "hal/hal.hpp"
+
+namespace hal::sysfs {
+
+struct SysfsChip {
+  ChipInfo info;                // name: gpiochipN when it could be matched, else empty
+  std::filesystem::path dir;    // <root>/class/gpio/gpiochipB
+  std::string sysfs_name;       // gpiochipB
+};
+
+// Every chip under <sysfs_root>/class/gpio, sorted by base. Throws hal::Error naming
+// the attribute when one is unreadable or malformed.
+[[nodiscard]] std::vector<SysfsChip> discover_chips(const std::filesystem::path& sysfs_root);
+
+[[nodiscard]] std::vector<ChipInfo> chip_infos(const std::vector<SysfsChip>& chips);
+
+}  // namespace hal::sysfs

@@ -1,0 +1,151 @@
+#include "hal/sysfs/sysfs_files.hpp"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <array>
+#include <cerrno>
+#include <charconv>
+#include <thread>
+
+#include <fmt/format.h>
+
+#include "hal/hal.hpp"
+
+namespace hal::sysfs {
+namespace {
+
+constexpr auto kRetryStep = std::chrono::milliseconds(5);
+
+int open_retrying_eintr(const fs::path& file, int flags) {
+  int fd = -1;
+  do {
+    fd = ::open(file.c_str(), flags | O_CLOEXEC);
+  } while (fd < 0 && errno == EINTR);
+  return fd;
+}
+
+}  // namespace
+
+bool path_exists(const fs::path& path) {
+  struct stat info {};
+  return ::stat(path.c_str(), &info) == 0;
+}
+
+std::string access_hint(int errnum) {
+  switch (errnum) {
+    case EACCES:
+    case EPERM:
+      return "run as root, or as a member of the group that udev gives /sys/class/gpio "
+             "(group 'gpio' on Raspberry Pi OS)";
+    case EROFS:
+      return "/sys is read-only here; in a container bind-mount it read-write "
+             "(docker run -v /sys:/sys, gadget.yml binds: ['/sys:/sys'])";
+    default:
+      return {};
+  }
+}
+
+void require_directory(const fs::path& dir, std::string_view hint) {
+  struct stat info {};
+  if (::stat(dir.c_str(), &info) != 0) {
+    const int err = errno;
+    throw Error(dir.string(), "does not exist or cannot be accessed", err, std::string(hint));
+  }
+  if (!S_ISDIR(info.st_mode)) {
+    throw Error(dir.string(), "is not a directory", 0, std::string(hint));
+  }
+}
+
+std::string read_attribute(const fs::path& file) {
+  if (!path_exists(file)) {
+    throw Error(file.string(), "is missing", ENOENT);
+  }
+  UniqueFd fd(open_retrying_eintr(file, O_RDONLY));
+  if (!fd.valid()) {
+    const int err = errno;
+    throw Error(file.string(), "cannot be opened for reading", err, access_hint(err));
+  }
+  std::array<char, 256> buffer{};
+  ssize_t count = 0;
+  do {
+    count = ::read(fd.get(), buffer.data(), buffer.size());
+  } while (count < 0 && errno == EINTR);
+  if (count < 0) {
+    const int err = errno;
+    throw Error(file.string(), "read failed", err);
+  }
+  std::string text(buffer.data(), static_cast<std::size_t>(count));
+  while (!text.empty() && (text.back() == '\n' || text.back() == ' ')) {
+    text.pop_back();
+  }
+  return text;
+}
+
+unsigned read_unsigned_attribute(const fs::path& file) {
+  const std::string text = read_attribute(file);
+  unsigned value = 0;
+  const char* end = text.data() + text.size();
+  auto [ptr, ec] = std::from_chars(text.data(), end, value);
+  if (text.empty() || ec != std::errc{} || ptr != end) {
+    throw Error(file.string(), fmt::format("holds '{}', expected an unsigned number", text));
+  }
+  return value;
+}
+
+int try_write_attribute(const fs::path& file, std::string_view value) {
+  if (!path_exists(file)) {
+    return ENOENT;
+  }
+  UniqueFd fd(open_retrying_eintr(file, O_WRONLY));
+  if (!fd.valid()) {
+    return errno;
+  }
+  ssize_t written = 0;
+  do {
+    written = ::write(fd.get(), value.data(), value.size());
+  } while (written < 0 && errno == EINTR);
+  if (written < 0) {
+    return errno;
+  }
+  return static_cast<std::size_t>(written) == value.size() ? 0 : EIO;
+}
+
+void write_attribute(const fs::path& file, std::string_view value, std::string_view hint) {
+  const int err = try_write_attribute(file, value);
+  if (err == ENOENT) {
+    throw Error(file.string(), "is missing", err, std::string(hint));
+  }
+  if (err != 0) {
+    std::string full_hint = access_hint(err);
+    if (full_hint.empty()) {
+      full_hint = hint;
+    }
+    throw Error(file.string(), fmt::format("writing '{}' failed", value), err, full_hint);
+  }
+}
+
+UniqueFd open_writable_by(const fs::path& file, Clock::time_point deadline) {
+  for (;;) {
+    UniqueFd fd(open_retrying_eintr(file, O_WRONLY));
+    if (fd.valid()) {
+      return fd;
+    }
+    const int err = errno;
+    const bool may_settle = err == ENOENT || err == EACCES || err == EPERM;
+    if (!may_settle || Clock::now() >= deadline) {
+      if (err == ENOENT) {
+        throw Error(file.string(), "is missing", err);
+      }
+      std::string hint = access_hint(err);
+      if (err == EACCES || err == EPERM) {
+        hint += "; if udev is slow to fix the permissions, raise --permission-wait";
+      }
+      throw Error(file.string(), "cannot be opened for writing", err, hint);
+    }
+    std::this_thread::sleep_for(kRetryStep);
+  }
+}
+
+}  // namespace hal::sysfs

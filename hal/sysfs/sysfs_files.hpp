@@ -1,0 +1,45 @@
+// Checked access to sysfs attributes: every operation first checks that the path
+// exists, and every failure names the path, the errno and what to do.
+#pragma once
+
+#include <chrono>
+#include <filesystem>
+#include <string>
+#include <string_view>
+
+#include "hal/posix_file.hpp"
+
+namespace hal::sysfs {
+
+namespace fs = std::filesystem;
+using Clock = std::chrono::steady_clock;
+
+// stat(2) succeeds: the path exists and its parents are searchable.
+[[nodiscard]] bool path_exists(const fs::path& path);
+
+// Throws hal::Error when `dir` is missing or not a directory.
+void require_directory(const fs::path& dir, std::string_view hint);
+
+// The attribute's text without its trailing newline. Throws hal::Error.
+[[nodiscard]] std::string read_attribute(const fs::path& file);
+
+// Like read_attribute, then parsed as an unsigned number. Throws hal::Error naming the
+// file and what it holds when it is not one.
+[[nodiscard]] unsigned read_unsigned_attribute(const fs::path& file);
+
+// Write `value` with one write(2). Returns 0 or the errno, so callers can tell the
+// kernel's answers (EBUSY, EINVAL) apart. A missing file is reported as ENOENT.
+[[nodiscard]] int try_write_attribute(const fs::path& file, std::string_view value);
+
+// Write `value`; throws hal::Error naming the file and value on any failure.
+void write_attribute(const fs::path& file, std::string_view value, std::string_view hint = {});
+
+// Open `file` for writing, retrying while it is missing or not yet writable (udev
+// changes group and mode a few ms after export) until `deadline`. Throws hal::Error
+// naming the file when the deadline passes.
+[[nodiscard]] UniqueFd open_writable_by(const fs::path& file, Clock::time_point deadline);
+
+// The hint for a failed open/write of a sysfs file, by errno.
+[[nodiscard]] std::string access_hint(int errnum);
+
+}  // namespace hal::sysfs

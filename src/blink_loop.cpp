@@ -1,0 +1,82 @@
+#include "blink_loop.hpp"
+
+#include <algorithm>
+#include <cstring>
+
+namespace blinkd {
+
+BlinkLoop::BlinkLoop(std::vector<LoopLine> lines, EventSource& events, Notifier& notifier,
+                     const Logger& logger, std::optional<Duration> watchdog_interval,
+                     Instant start)
+    : lines_(std::move(lines)), events_(events), notifier_(notifier), logger_(logger) {
+  stats_.started = start;
+  if (watchdog_interval) {
+    watchdog_.emplace(start, *watchdog_interval);
+  }
+}
+
+Instant BlinkLoop::next_deadline() const {
+  Instant deadline = kNever;
+  for (const auto& line : lines_) {
+    deadline = std::min(deadline, line.schedule.next_deadline());
+  }
+  return deadline;
+}
+
+LoopResult BlinkLoop::run() {
+  for (;;) {
+    const SignalEvents signals = events_.take_signals();
+    if (signals.stats) {
+      logger_.notice("{}", stats_line(events_.now()));
+    }
+    if (signals.stop_signal != 0) {
+      return LoopResult{StopReason::Signal, signals.stop_signal};
+    }
+    const Instant edge = next_deadline();
+    if (edge == kNever) {
+      return LoopResult{StopReason::CountDone, 0};
+    }
+    events_.wait_until(watchdog_ ? std::min(edge, watchdog_->next_deadline()) : edge);
+
+    const Instant now = events_.now();
+    if (watchdog_ && now >= watchdog_->next_deadline()) {
+      if (int err = notifier_.send("WATCHDOG=1"); err != 0 && !watchdog_failure_logged_) {
+        logger_.warning("watchdog ping failed: {}", std::strerror(err));
+        watchdog_failure_logged_ = true;
+      }
+      ++stats_.watchdog_pings;
+      watchdog_->advance(now);
+    }
+    drive_due_edges(now);
+  }
+}
+
+void BlinkLoop::drive_due_edges(Instant now) {
+  for (auto& line : lines_) {
+    if (line.schedule.next_deadline() > now) {
+      continue;
+    }
+    const LineSchedule::Step step = line.schedule.advance(now);
+    line.line->set(step.on);
+    ++stats_.toggles;
+    stats_.overruns += step.skipped;
+    stats_.max_lateness = std::max(stats_.max_lateness, step.lateness);
+    if (step.skipped > 0) {
+      logger_.warning("line '{}': woke {} late, skipped {} edge{}", line.name,
+                      format_duration(step.lateness), step.skipped, step.skipped == 1 ? "" : "s");
+    }
+    if (logger_.enabled(LogLevel::Debug)) {
+      logger_.debug("line '{}': {} (late {})", line.name, step.on ? "on" : "off",
+                    format_duration(step.lateness));
+    }
+  }
+}
+
+std::string BlinkLoop::stats_line(Instant now) const {
+  const auto uptime = std::chrono::duration_cast<std::chrono::milliseconds>(now - stats_.started);
+  return fmt::format("stats: uptime {}, toggles {}, max lateness {}, overruns {}, watchdog pings {}",
+                     format_duration(uptime), stats_.toggles, format_duration(stats_.max_lateness),
+                     stats_.overruns, stats_.watchdog_pings);
+}
+
+}  // namespace blinkd

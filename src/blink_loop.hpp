@@ -1,0 +1,85 @@
+// The one thread that drives every line: sleep until the next deadline, drive the
+// edges that are due, ping the watchdog, react to signals.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "hal/hal.hpp"
+#include "log.hpp"
+#include "notify.hpp"
+#include "scheduler.hpp"
+
+namespace blinkd {
+
+struct SignalEvents {
+  int stop_signal = 0;  // SIGTERM, SIGINT or SIGHUP when a stop was asked for, else 0
+  bool stats = false;   // SIGUSR1
+};
+
+// Time and signals, injectable so the loop is tested without sleeping.
+class EventSource {
+ public:
+  EventSource() = default;
+  EventSource(const EventSource&) = delete;
+  EventSource& operator=(const EventSource&) = delete;
+  EventSource(EventSource&&) = delete;
+  EventSource& operator=(EventSource&&) = delete;
+  virtual ~EventSource() = default;
+
+  [[nodiscard]] virtual Instant now() = 0;
+  // Return at `deadline` or earlier when a signal arrives. A past deadline still
+  // lets pending signals in.
+  virtual void wait_until(Instant deadline) = 0;
+  // The signals that arrived since the last call.
+  virtual SignalEvents take_signals() = 0;
+};
+
+struct LoopLine {
+  hal::OutputLine* line;
+  LineSchedule schedule;
+  std::string name;  // as the user wrote it, for logs
+};
+
+struct LoopStats {
+  Instant started{};
+  std::uint64_t toggles = 0;
+  std::uint64_t overruns = 0;  // edges skipped because the loop woke after they were due
+  Duration max_lateness{};
+  std::uint64_t watchdog_pings = 0;
+};
+
+enum class StopReason : std::uint8_t { Signal, CountDone };
+
+struct LoopResult {
+  StopReason reason = StopReason::CountDone;
+  int signal = 0;
+};
+
+class BlinkLoop {
+ public:
+  BlinkLoop(std::vector<LoopLine> lines, EventSource& events, Notifier& notifier,
+            const Logger& logger, std::optional<Duration> watchdog_interval, Instant start);
+
+  // Runs until a stop signal or until every line has blinked its count. Throws
+  // hal::Error when a line cannot be driven.
+  LoopResult run();
+
+  [[nodiscard]] const LoopStats& stats() const { return stats_; }
+  [[nodiscard]] std::string stats_line(Instant now) const;
+
+ private:
+  void drive_due_edges(Instant now);
+  [[nodiscard]] Instant next_deadline() const;
+
+  std::vector<LoopLine> lines_;
+  EventSource& events_;
+  Notifier& notifier_;
+  const Logger& logger_;
+  std::optional<Periodic> watchdog_;
+  LoopStats stats_;
+  bool watchdog_failure_logged_ = false;
+};
+
+}  // namespace blinkd
