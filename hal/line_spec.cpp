@@ -14,9 +14,8 @@ constexpr std::string_view kForms =
     "pinctrl-bcm2711:17) or a line name (GPIO17)";
 
 bool all_digits(std::string_view text) {
-  return !text.empty() && std::all_of(text.begin(), text.end(), [](char c) {
-    return c >= '0' && c <= '9';
-  });
+  return !text.empty() &&
+         std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; });
 }
 
 std::optional<unsigned> to_unsigned(std::string_view digits) {
@@ -30,8 +29,7 @@ std::optional<unsigned> to_unsigned(std::string_view digits) {
 }
 
 [[noreturn]] void reject(std::string_view text, std::string_view why) {
-  throw std::invalid_argument(
-      fmt::format("line '{}': {}; expected {}", text, why, kForms));
+  throw std::invalid_argument(fmt::format("line '{}': {}; expected {}", text, why, kForms));
 }
 
 }  // namespace

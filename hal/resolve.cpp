@@ -81,9 +81,8 @@ ResolvedLine resolve_chip_offset(const LineSpec& spec, const ChipOffset& address
   const ChipInfo& chip = *matches.front();
   if (address.offset >= chip.ngpio) {
     throw Error(fmt::format("line '{}'", spec.text),
-                fmt::format("offset {} is out of range for {} ({} lines: 0..{})",
-                            address.offset, chip_title(chip), chip.ngpio,
-                            chip.ngpio == 0 ? 0 : chip.ngpio - 1));
+                fmt::format("offset {} is out of range for {} ({} lines: 0..{})", address.offset,
+                            chip_title(chip), chip.ngpio, chip.ngpio == 0 ? 0 : chip.ngpio - 1));
   }
   return resolved_from(chip, address.offset);
 }
@@ -99,17 +98,16 @@ ResolvedLine resolve_name(const LineSpec& spec, const std::string& name,
     }
   }
   if (candidates.empty()) {
-    throw Error(fmt::format("line '{}'", spec.text),
-                fmt::format("no line is named '{}'", name), 0,
-                fmt::format("searched {}; names are case-sensitive (try --list)",
-                            describe_chips(chips)));
+    throw Error(
+        fmt::format("line '{}'", spec.text), fmt::format("no line is named '{}'", name), 0,
+        fmt::format("searched {}; names are case-sensitive (try --list)", describe_chips(chips)));
   }
   if (candidates.size() > 1) {
     std::string names;
     for (const auto& candidate : candidates) {
-      names += fmt::format("{}{}:{}", names.empty() ? "" : ", ",
-                           candidate.chip.empty() ? candidate.label : candidate.chip,
-                           candidate.offset);
+      names +=
+          fmt::format("{}{}:{}", names.empty() ? "" : ", ",
+                      candidate.chip.empty() ? candidate.label : candidate.chip, candidate.offset);
     }
     throw Error(fmt::format("line '{}'", spec.text),
                 fmt::format("name '{}' is ambiguous: {} lines carry it ({})", name,

@@ -6,8 +6,7 @@
 namespace blinkd {
 
 BlinkLoop::BlinkLoop(std::vector<LoopLine> lines, EventSource& events, Notifier& notifier,
-                     const Logger& logger, std::optional<Duration> watchdog_interval,
-                     Instant start)
+                     const Logger& logger, std::optional<Duration> watchdog_interval, Instant start)
     : lines_(std::move(lines)), events_(events), notifier_(notifier), logger_(logger) {
   stats_.started = start;
   if (watchdog_interval) {
@@ -74,9 +73,10 @@ void BlinkLoop::drive_due_edges(Instant now) {
 
 std::string BlinkLoop::stats_line(Instant now) const {
   const auto uptime = std::chrono::duration_cast<std::chrono::milliseconds>(now - stats_.started);
-  return fmt::format("stats: uptime {}, toggles {}, max lateness {}, overruns {}, watchdog pings {}",
-                     format_duration(uptime), stats_.toggles, format_duration(stats_.max_lateness),
-                     stats_.overruns, stats_.watchdog_pings);
+  return fmt::format(
+      "stats: uptime {}, toggles {}, max lateness {}, overruns {}, watchdog pings {}",
+      format_duration(uptime), stats_.toggles, format_duration(stats_.max_lateness),
+      stats_.overruns, stats_.watchdog_pings);
 }
 
 }  // namespace blinkd

@@ -16,16 +16,16 @@ struct Unit {
 
 // Longest suffixes first so "ms" is not read as "m" + "s".
 constexpr std::array kUnits{
-    Unit{"min", 60'000'000'000}, Unit{"ms", 1'000'000}, Unit{"us", 1'000},
+    Unit{"min", 60'000'000'000}, Unit{"ms", 1'000'000},     Unit{"us", 1'000},
     Unit{"s", 1'000'000'000},    Unit{"m", 60'000'000'000},
 };
 
 constexpr std::int64_t kLimit = std::int64_t{24} * 3600 * 1'000'000'000;  // one day
 
 [[noreturn]] void reject(std::string_view text, std::string_view what, std::string_view why) {
-  throw std::invalid_argument(fmt::format(
-      "{} '{}': {}; expected a number with a unit, e.g. 500ms, 1s, 1.5s, 250us, 2m", what, text,
-      why));
+  throw std::invalid_argument(
+      fmt::format("{} '{}': {}; expected a number with a unit, e.g. 500ms, 1s, 1.5s, 250us, 2m",
+                  what, text, why));
 }
 
 }  // namespace
@@ -42,9 +42,9 @@ Duration parse_duration(std::string_view text, std::string_view what) {
     }
   }
   if (unit == nullptr) {
-    reject(text, what, text.find_first_not_of("0123456789.") == std::string_view::npos
-                           ? "the unit is missing"
-                           : "unknown unit");
+    reject(text, what,
+           text.find_first_not_of("0123456789.") == std::string_view::npos ? "the unit is missing"
+                                                                           : "unknown unit");
   }
   const std::string_view number = text.substr(0, text.size() - unit->suffix.size());
   const auto dot = number.find('.');
@@ -95,7 +95,8 @@ std::string format_duration(Duration duration) {
       if (rest == 0) {
         return fmt::format("{}{}", whole, unit.suffix);
       }
-      std::string digits = fmt::format("{:0{}}", rest, fmt::formatted_size("{}", unit.nanoseconds) - 1);
+      std::string digits =
+          fmt::format("{:0{}}", rest, fmt::formatted_size("{}", unit.nanoseconds) - 1);
       while (digits.back() == '0') {
         digits.pop_back();
       }

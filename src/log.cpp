@@ -15,7 +15,9 @@ constexpr std::array<std::string_view, 5> kNames{"error", "warning", "notice", "
 // syslog priorities: LOG_ERR, LOG_WARNING, LOG_NOTICE, LOG_INFO, LOG_DEBUG
 constexpr std::array<int, 5> kPriorities{3, 4, 5, 6, 7};
 
-std::size_t index_of(LogLevel level) { return static_cast<std::size_t>(level); }
+std::size_t index_of(LogLevel level) {
+  return static_cast<std::size_t>(level);
+}
 
 std::string timestamp() {
   timespec now{};
@@ -50,8 +52,7 @@ LogStyle detect_log_style(int fd, const Environment& environment) {
       !parse(std::string_view(value).substr(colon + 1), inode) || ::fstat(fd, &info) != 0) {
     return LogStyle::Timestamped;
   }
-  return info.st_dev == device && info.st_ino == inode ? LogStyle::Journal
-                                                       : LogStyle::Timestamped;
+  return info.st_dev == device && info.st_ino == inode ? LogStyle::Journal : LogStyle::Timestamped;
 }
 
 void Logger::write(LogLevel level, std::string_view message) const {

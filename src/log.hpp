@@ -21,7 +21,8 @@ enum class LogStyle : std::uint8_t { Timestamped, Journal };
 
 class Logger {
  public:
-  Logger(int fd, LogLevel threshold, LogStyle style) : fd_(fd), threshold_(threshold), style_(style) {}
+  Logger(int fd, LogLevel threshold, LogStyle style)
+      : fd_(fd), threshold_(threshold), style_(style) {}
 
   [[nodiscard]] bool enabled(LogLevel level) const { return level <= threshold_; }
   void set_threshold(LogLevel threshold) { threshold_ = threshold; }

@@ -89,7 +89,7 @@ class Daemon {
     }
     logger_.info("gpio-blinkd {} starting (pid {}), {} line{}", kVersion, ::getpid(),
                  options_.lines.size(), options_.lines.size() == 1 ? "" : "s");
-    notify_.notifier->send("STATUS=Setting up GPIO lines");
+    (void)notify_.notifier->send("STATUS=Setting up GPIO lines");
     try {
       open_lines();
     } catch (const hal::Error& error) {
@@ -98,10 +98,12 @@ class Daemon {
 
     const Instant start = events_.now();
     std::vector<LoopLine> loop_lines;
-    for (std::size_t i = 0; i < lines_.size(); ++i) {
-      loop_lines.push_back(LoopLine{lines_[i].get(),
-                                    LineSchedule(options_.lines[i].pattern, start, options_.count),
-                                    options_.lines[i].spec.text});
+    loop_lines.reserve(lines_.size());
+    auto plan = options_.lines.begin();  // lines_ was opened in the order of options_.lines
+    for (const auto& line : lines_) {
+      loop_lines.push_back(LoopLine{line.get(), LineSchedule(plan->pattern, start, options_.count),
+                                    plan->spec.text});
+      ++plan;
     }
     std::optional<Duration> watchdog;
     if (notify_.watchdog_interval) {
@@ -112,7 +114,7 @@ class Daemon {
 
     const std::string status =
         fmt::format("Blinking {} line{}", lines_.size(), lines_.size() == 1 ? "" : "s");
-    notify_.notifier->send(fmt::format("READY=1\nSTATUS={}", status));
+    (void)notify_.notifier->send(fmt::format("READY=1\nSTATUS={}", status));
     logger_.notice("ready: {}", status);
 
     LoopResult result;
@@ -123,7 +125,7 @@ class Daemon {
       return fail(error.what());
     }
 
-    notify_.notifier->send("STOPPING=1\nSTATUS=Stopping: driving lines to their safe level");
+    (void)notify_.notifier->send("STOPPING=1\nSTATUS=Stopping: driving lines to their safe level");
     const bool all_off = drive_all_off(lines_, logger_);
     lines_.clear();
     logger_.info("{}", loop.stats_line(events_.now()));
@@ -159,8 +161,8 @@ class Daemon {
       for (std::size_t i = 0; i + 1 < resolved.size(); ++i) {
         if (resolved[i].same_line(resolved.back())) {
           throw hal::Error(fmt::format("line '{}'", plan.spec.text),
-                           fmt::format("is the same line as '{}' ({})",
-                                       options_.lines[i].spec.text, resolved.back().describe()));
+                           fmt::format("is the same line as '{}' ({})", options_.lines[i].spec.text,
+                                       resolved.back().describe()));
         }
       }
     }
@@ -174,7 +176,7 @@ class Daemon {
 
   int fail(const std::string& message) {
     logger_.error("{}", message);
-    notify_.notifier->send(fmt::format("STATUS=Failed: {}", message));
+    (void)notify_.notifier->send(fmt::format("STATUS=Failed: {}", message));
     drive_all_off(lines_, logger_);
     lines_.clear();
     return kExitFailure;
@@ -193,7 +195,7 @@ void print_usage_error(const std::string& message, const Environment& environmen
       detect_log_style(STDERR_FILENO, environment) == LogStyle::Journal
           ? fmt::format("<3>{} (see gpio-blinkd --help)\n", message)
           : fmt::format("gpio-blinkd: error: {} (see gpio-blinkd --help)\n", message);
-  std::fputs(line.c_str(), stderr);
+  (void)std::fputs(line.c_str(), stderr);
 }
 
 }  // namespace
@@ -207,7 +209,7 @@ int main(int argc, char** argv) {
         std::span<const char* const>(argv + 1, static_cast<std::size_t>(argc - 1)), environment);
     switch (parsed.action) {
       case Action::Help:
-        std::fputs(help_text().c_str(), stdout);
+        (void)std::fputs(help_text().c_str(), stdout);
         return kExitOk;
       case Action::Version:
         fmt::print("gpio-blinkd {}\nbackends: {}\n", kVersion, backend_names());
@@ -221,7 +223,7 @@ int main(int argc, char** argv) {
     print_usage_error(error.what(), environment);
     return kExitFailure;
   } catch (const std::exception& error) {
-    std::fputs(fmt::format("gpio-blinkd: error: {}\n", error.what()).c_str(), stderr);
+    (void)std::fputs(fmt::format("gpio-blinkd: error: {}\n", error.what()).c_str(), stderr);
     return kExitFailure;
   }
 }

@@ -24,8 +24,7 @@ std::optional<unsigned long long> parse_number(const std::string& text) {
 }  // namespace
 
 SocketNotifier::SocketNotifier(std::string address)
-    : address_(std::move(address)),
-      socket_(::socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0)) {}
+    : address_(std::move(address)), socket_(::socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0)) {}
 
 int SocketNotifier::send(std::string_view state) {
   if (!socket_.valid()) {
@@ -77,8 +76,8 @@ NotifySetup notify_from_environment(const Environment& environment, int own_pid)
   if (pid != environment.end()) {
     auto owner = parse_number(pid->second);
     if (!owner) {
-      setup.problem = fmt::format("WATCHDOG_PID '{}': expected a process id; watchdog off",
-                                  pid->second);
+      setup.problem =
+          fmt::format("WATCHDOG_PID '{}': expected a process id; watchdog off", pid->second);
       return setup;
     }
     if (*owner != static_cast<unsigned long long>(own_pid)) {
@@ -87,9 +86,9 @@ NotifySetup notify_from_environment(const Environment& environment, int own_pid)
   }
   auto timeout = parse_number(usec->second);
   if (!timeout || *timeout == 0) {
-    setup.problem = fmt::format(
-        "WATCHDOG_USEC '{}': expected a positive number of microseconds; watchdog off",
-        usec->second);
+    setup.problem =
+        fmt::format("WATCHDOG_USEC '{}': expected a positive number of microseconds; watchdog off",
+                    usec->second);
     return setup;
   }
   setup.watchdog_interval = std::chrono::microseconds(*timeout / 2);

@@ -92,8 +92,8 @@ hal::LogLevel parse_log_level(std::string_view text, std::string_view what) {
 
 std::string parse_backend(std::string_view text, std::string_view what) {
   if (text != "auto" && hal::find_backend(text) == nullptr) {
-    throw UsageError(fmt::format("{} '{}': not a backend of this binary; expected one of {}",
-                                 what, text, backend_choices()));
+    throw UsageError(fmt::format("{} '{}': not a backend of this binary; expected one of {}", what,
+                                 text, backend_choices()));
   }
   return std::string(text);
 }
@@ -115,7 +115,7 @@ std::vector<std::string> split_whitespace(std::string_view text) {
 
 // A setting that can come from an option or an environment variable.
 struct Setting {
-  std::string_view option;  // "--on"
+  std::string_view option;    // "--on"
   std::string_view variable;  // "ON" (after the GPIO_BLINKD_ prefix)
   bool takes_value;
   std::function<void(Collected&, std::string_view value, std::string_view what)> apply;
@@ -189,9 +189,8 @@ void apply_environment(const Environment& environment, Collected& collected) {
       for (const auto& s : all) {
         known += fmt::format("{}{}{}", known.empty() ? "" : ", ", kEnvPrefix, s.variable);
       }
-      throw UsageError(
-          fmt::format("environment variable {} is not one gpio-blinkd knows; known: {}", name,
-                      known));
+      throw UsageError(fmt::format(
+          "environment variable {} is not one gpio-blinkd knows; known: {}", name, known));
     }
     found->apply(collected, value, fmt::format("environment variable {}", name));
   }
@@ -207,7 +206,8 @@ LinePlan parse_line(std::string_view text, const Defaults& defaults) {
   const auto comma = text.find(',');
   LinePlan plan{hal::parse_line_spec(text.substr(0, comma)), line_settings(defaults),
                 defaults.pattern};
-  std::string_view rest = comma == std::string_view::npos ? std::string_view{} : text.substr(comma + 1);
+  std::string_view rest =
+      comma == std::string_view::npos ? std::string_view{} : text.substr(comma + 1);
   while (comma != std::string_view::npos) {
     const auto next = rest.find(',');
     const std::string_view item = rest.substr(0, next);
@@ -219,8 +219,8 @@ LinePlan parse_line(std::string_view text, const Defaults& defaults) {
     const bool has_value = equals != std::string_view::npos;
     auto need_value = [&](bool wanted) {
       if (wanted != has_value) {
-        throw UsageError(fmt::format("{}: {}", what, wanted ? "expected KEY=VALUE"
-                                                            : "takes no value"));
+        throw UsageError(
+            fmt::format("{}: {}", what, wanted ? "expected KEY=VALUE" : "takes no value"));
       }
     };
     if (key == "on") {
@@ -260,110 +260,134 @@ Environment current_environment() {
     const std::string_view text(*entry);
     const auto equals = text.find('=');
     if (equals != std::string_view::npos) {
-      environment.emplace(std::string(text.substr(0, equals)), std::string(text.substr(equals + 1)));
+      environment.emplace(std::string(text.substr(0, equals)),
+                          std::string(text.substr(equals + 1)));
     }
   }
   return environment;
 }
 
-ParsedCommandLine parse_command_line(std::span<const char* const> args,
-                                     const Environment& environment) {
-  ParsedCommandLine parsed;
+namespace {
+
+std::optional<Action> help_or_version(std::span<const char* const> args) {
   for (std::string_view arg : args) {
     if (arg == "--") {
       break;
     }
     if (arg == "--help" || arg == "-h") {
-      parsed.action = Action::Help;
-      return parsed;
+      return Action::Help;
     }
     if (arg == "--version" || arg == "-V") {
-      parsed.action = Action::Version;
-      return parsed;
+      return Action::Version;
     }
   }
+  return std::nullopt;
+}
 
-  Collected collected;
+void apply_option(std::span<const char* const> args, std::size_t& index, Collected& collected) {
+  const std::string_view arg = args[index];
+  if (arg == "-v" || arg == "--verbose") {
+    collected.options.log_level = hal::LogLevel::Debug;
+    return;
+  }
+  if (arg == "-q" || arg == "--quiet") {
+    collected.options.log_level = hal::LogLevel::Warning;
+    return;
+  }
+  const auto equals = arg.find('=');
+  const std::string_view name = arg.substr(0, equals);
+  const auto& all = settings();
+  auto found = std::find_if(all.begin(), all.end(), [&](const Setting& setting) {
+    return !setting.option.empty() && setting.option == name;
+  });
+  if (found == all.end()) {
+    throw UsageError(fmt::format("unknown option '{}'", arg));
+  }
+  std::string_view value;
+  if (!found->takes_value) {
+    if (equals != std::string_view::npos) {
+      throw UsageError(fmt::format("option {} takes no value", name));
+    }
+    value = "1";
+  } else if (equals != std::string_view::npos) {
+    value = arg.substr(equals + 1);
+  } else if (index + 1 < args.size()) {
+    value = args[++index];
+  } else {
+    throw UsageError(fmt::format("option {} needs a value", name));
+  }
   try {
-    apply_environment(environment, collected);
+    found->apply(collected, value, fmt::format("option {}", name));
+  } catch (const UsageError&) {
+    throw;
   } catch (const std::invalid_argument& error) {
     throw UsageError(error.what());
   }
+}
 
-  std::vector<std::string> cli_lines;
+// Options anywhere on the line; everything else (and all after "--") is a LINE.
+std::vector<std::string> apply_arguments(std::span<const char* const> args, Collected& collected) {
+  std::vector<std::string> lines;
   bool options_done = false;
-  for (std::size_t i = 0; i < args.size(); ++i) {
-    const std::string_view arg = args[i];
+  for (std::size_t index = 0; index < args.size(); ++index) {
+    const std::string_view arg = args[index];
     if (options_done || !arg.starts_with("-") || arg == "-") {
-      cli_lines.emplace_back(arg);
-      continue;
-    }
-    if (arg == "--") {
+      lines.emplace_back(arg);
+    } else if (arg == "--") {
       options_done = true;
-      continue;
-    }
-    if (arg == "-v" || arg == "--verbose") {
-      collected.options.log_level = hal::LogLevel::Debug;
-      continue;
-    }
-    if (arg == "-q" || arg == "--quiet") {
-      collected.options.log_level = hal::LogLevel::Warning;
-      continue;
-    }
-    const auto equals = arg.find('=');
-    const std::string_view name = arg.substr(0, equals);
-    const auto& all = settings();
-    auto found = std::find_if(all.begin(), all.end(), [&](const Setting& s) {
-      return !s.option.empty() && s.option == name;
-    });
-    if (found == all.end()) {
-      throw UsageError(fmt::format("unknown option '{}'", arg));
-    }
-    std::string_view value;
-    if (!found->takes_value) {
-      if (equals != std::string_view::npos) {
-        throw UsageError(fmt::format("option {} takes no value", name));
-      }
-      value = "1";
-    } else if (equals != std::string_view::npos) {
-      value = arg.substr(equals + 1);
-    } else if (i + 1 < args.size()) {
-      value = args[++i];
     } else {
-      throw UsageError(fmt::format("option {} needs a value", name));
-    }
-    try {
-      found->apply(collected, value, fmt::format("option {}", name));
-    } catch (const std::invalid_argument& error) {
-      throw UsageError(error.what());
+      apply_option(args, index, collected);
     }
   }
+  return lines;
+}
 
-  if (!cli_lines.empty()) {
-    collected.line_texts = std::move(cli_lines);
-  }
+std::vector<LinePlan> plan_lines(const Collected& collected) {
   if (collected.line_texts.empty()) {
     throw UsageError(
         "no LINE given: name at least one line to blink, e.g. 'gpio-blinkd gpiochip0:17' "
         "(the original gadget-blink used 136), or set GPIO_BLINKD_LINES");
   }
-  Options& options = collected.options;
+  std::vector<LinePlan> plans;
   for (const auto& text : collected.line_texts) {
     try {
-      options.lines.push_back(parse_line(text, collected.defaults));
+      plans.push_back(parse_line(text, collected.defaults));
     } catch (const UsageError&) {
       throw;
     } catch (const std::invalid_argument& error) {
       throw UsageError(error.what());
     }
-    const auto& added = options.lines.back();
-    for (std::size_t i = 0; i + 1 < options.lines.size(); ++i) {
-      if (options.lines[i].spec.text == added.spec.text) {
-        throw UsageError(fmt::format("line '{}' is given twice", added.spec.text));
+    for (std::size_t i = 0; i + 1 < plans.size(); ++i) {
+      if (plans[i].spec.text == plans.back().spec.text) {
+        throw UsageError(fmt::format("line '{}' is given twice", plans.back().spec.text));
       }
     }
   }
-  parsed.options = std::move(options);
+  return plans;
+}
+
+}  // namespace
+
+ParsedCommandLine parse_command_line(std::span<const char* const> args,
+                                     const Environment& environment) {
+  ParsedCommandLine parsed;
+  if (auto action = help_or_version(args)) {
+    parsed.action = *action;
+    return parsed;
+  }
+  Collected collected;
+  try {
+    apply_environment(environment, collected);
+  } catch (const UsageError&) {
+    throw;
+  } catch (const std::invalid_argument& error) {
+    throw UsageError(error.what());
+  }
+  if (auto cli_lines = apply_arguments(args, collected); !cli_lines.empty()) {
+    collected.line_texts = std::move(cli_lines);
+  }
+  collected.options.lines = plan_lines(collected);
+  parsed.options = std::move(collected.options);
   return parsed;
 }
 

@@ -26,9 +26,9 @@ class LineSchedule {
   [[nodiscard]] bool finished() const { return next_deadline() == kNever; }
 
   struct Step {
-    bool on = false;              // the level to drive now
-    std::uint64_t skipped = 0;    // edges that fell due while late and were never driven
-    Duration lateness{};          // how late the driven edge is
+    bool on = false;            // the level to drive now
+    std::uint64_t skipped = 0;  // edges that fell due while late and were never driven
+    Duration lateness{};        // how late the driven edge is
   };
 
   // Take the edges due at `now` (at least the next one): drive only the latest of them.

@@ -16,8 +16,12 @@ constexpr std::array kStopSignals{SIGTERM, SIGINT, SIGHUP};
 volatile std::sig_atomic_t g_stop_signal = 0;
 volatile std::sig_atomic_t g_stats_requested = 0;
 
-extern "C" void on_stop_signal(int signal) { g_stop_signal = signal; }
-extern "C" void on_stats_signal(int /*signal*/) { g_stats_requested = 1; }
+extern "C" void on_stop_signal(int signal) {
+  g_stop_signal = signal;
+}
+extern "C" void on_stats_signal(int /*signal*/) {
+  g_stats_requested = 1;
+}
 
 void install(int signal, void (*handler)(int)) {
   struct sigaction action {};
@@ -49,7 +53,9 @@ SystemEvents::SystemEvents() {
   ::prctl(PR_SET_TIMERSLACK, 1UL, 0UL, 0UL, 0UL);
 }
 
-SystemEvents::~SystemEvents() { ::sigprocmask(SIG_SETMASK, &previous_mask_, nullptr); }
+SystemEvents::~SystemEvents() {
+  ::sigprocmask(SIG_SETMASK, &previous_mask_, nullptr);
+}
 
 Instant SystemEvents::now() {
   timespec now{};

@@ -37,8 +37,8 @@ struct SimBoard {
 
   void show(const ResolvedLine& line, std::string_view event) const {
     const std::chrono::duration<double> since = std::chrono::steady_clock::now() - start;
-    std::string text = fmt::format("sim {:9.3f}s  {:<8} {}:{:<3} {}\n", since.count(),
-                                   line.name, line.chip, line.offset, event);
+    std::string text = fmt::format("sim {:9.3f}s  {:<8} {}:{:<3} {}\n", since.count(), line.name,
+                                   line.chip, line.offset, event);
     // One write per line so concurrent output never splits it; a closed display is
     // not an error worth stopping the blink for.
     [[maybe_unused]] auto written = ::write(display_fd, text.data(), text.size());
@@ -66,9 +66,8 @@ std::shared_ptr<SimBoard> make_board(int display_fd) {
   board->chips.push_back(make_chip("gpiochip0", "sim-soc", 0, 6 * kBankSize, [](unsigned o) {
     return fmt::format("P{}{}", static_cast<char>('A' + o / kBankSize), o % kBankSize);
   }));
-  board->chips.push_back(make_chip("gpiochip1", "sim-header", 512, 28, [](unsigned o) {
-    return fmt::format("GPIO{}", o);
-  }));
+  board->chips.push_back(make_chip("gpiochip1", "sim-header", 512, 28,
+                                   [](unsigned o) { return fmt::format("GPIO{}", o); }));
   return board;
 }
 
@@ -77,13 +76,21 @@ class SimOutputLine final : public OutputLine {
   SimOutputLine(std::shared_ptr<SimBoard> board, std::size_t chip, ResolvedLine resolved)
       : board_(std::move(board)), chip_(chip), resolved_(std::move(resolved)) {}
 
+  SimOutputLine(const SimOutputLine&) = delete;
+  SimOutputLine& operator=(const SimOutputLine&) = delete;
+  SimOutputLine(SimOutputLine&&) = delete;
+  SimOutputLine& operator=(SimOutputLine&&) = delete;
+
   ~SimOutputLine() override {
     auto& chip = board_->chips[chip_];
     chip.lines[resolved_.offset] = SimLine{};
     auto& info = chip.info.lines[resolved_.offset];
     info.used = false;
     info.consumer.clear();
-    board_->show(resolved_, "released");
+    try {
+      board_->show(resolved_, "released");
+    } catch (...) {  // NOLINT(bugprone-empty-catch): showing is best effort on release
+    }
   }
 
   void set(bool on) override {
@@ -173,9 +180,7 @@ namespace registry {
 
 const BackendDescriptor& sim() {
   static const BackendDescriptor descriptor{
-      "sim",
-      "simulated chips in this process, levels shown on stdout (bench demos; never auto)",
-      0,
+      "sim", "simulated chips in this process, levels shown on stdout (bench demos; never auto)", 0,
       [](const BackendOptions&) { return std::string(); },
       [](const BackendOptions& options) -> std::unique_ptr<Backend> {
         return std::make_unique<SimBackend>(options);

@@ -63,18 +63,18 @@ class SysfsLine final : public OutputLine {
         unexport_(options.unexport_on_release),
         log_(options.log) {}
 
+  SysfsLine(const SysfsLine&) = delete;
+  SysfsLine& operator=(const SysfsLine&) = delete;
+  SysfsLine(SysfsLine&&) = delete;
+  SysfsLine& operator=(SysfsLine&&) = delete;
+
   ~SysfsLine() override {
     value_fd_.reset();
-    if (!unexport_) {
-      return;
-    }
-    const auto number = std::to_string(*resolved_.global);
-    if (int err = try_write_attribute(class_dir_ / "unexport", number); err != 0) {
-      log_(LogLevel::Warning, fmt::format("{}: unexport of GPIO {} failed: {}",
-                                          (class_dir_ / "unexport").string(), number,
-                                          std::strerror(err)));
-    } else {
-      log_(LogLevel::Info, fmt::format("unexported GPIO {}", number));
+    if (unexport_) {
+      try {
+        unexport();
+      } catch (...) {  // NOLINT(bugprone-empty-catch): a destructor reports, never throws
+      }
     }
   }
 
@@ -96,6 +96,17 @@ class SysfsLine final : public OutputLine {
   [[nodiscard]] const ResolvedLine& resolved() const override { return resolved_; }
 
  private:
+  void unexport() const {
+    const auto number = std::to_string(*resolved_.global);
+    const fs::path unexport_file = class_dir_ / "unexport";
+    if (const int err = try_write_attribute(unexport_file, number); err != 0) {
+      log_(LogLevel::Warning, fmt::format("{}: unexport of GPIO {} failed: {}",
+                                          unexport_file.string(), number, std::strerror(err)));
+    } else {
+      log_(LogLevel::Info, fmt::format("unexported GPIO {}", number));
+    }
+  }
+
   ResolvedLine resolved_;
   fs::path class_dir_;
   fs::path value_path_;
@@ -108,7 +119,8 @@ class SysfsLine final : public OutputLine {
 // start leaves the system as it found it.
 class ExportGuard {
  public:
-  ExportGuard(fs::path unexport, unsigned number) : unexport_(std::move(unexport)), number_(number) {}
+  ExportGuard(fs::path unexport, unsigned number)
+      : unexport_(std::move(unexport)), number_(number) {}
   ExportGuard(const ExportGuard&) = delete;
   ExportGuard& operator=(const ExportGuard&) = delete;
   ExportGuard(ExportGuard&&) = delete;
@@ -173,9 +185,8 @@ class SysfsBackend final : public Backend {
     ExportGuard guard(class_dir_ / "unexport", number);
 
     if (path_exists(gpio_dir)) {
-      options_.log(LogLevel::Notice,
-                   fmt::format("GPIO {} is already exported: adopting {}", number,
-                               gpio_dir.string()));
+      options_.log(LogLevel::Notice, fmt::format("GPIO {} is already exported: adopting {}", number,
+                                                 gpio_dir.string()));
     } else if (export_line(resolved, number, gpio_dir)) {
       guard.arm();
       wait_for_directory(gpio_dir, deadline);
@@ -189,9 +200,9 @@ class SysfsBackend final : public Backend {
     const fs::path value_path = gpio_dir / "value";
     UniqueFd value_fd = open_writable_by(value_path, deadline);
     guard.release();
-    options_.log(LogLevel::Info, fmt::format("line '{}': {} is an output, {}{}", spec.text,
-                                             resolved.describe(), initial_on ? "on" : "off",
-                                             settings.active_low ? ", active-low" : ""));
+    options_.log(LogLevel::Info,
+                 fmt::format("line '{}': {} is an output, {}{}", spec.text, resolved.describe(),
+                             initial_on ? "on" : "off", settings.active_low ? ", active-low" : ""));
     return std::make_unique<SysfsLine>(std::move(resolved), class_dir_, value_path,
                                        std::move(value_fd), options_);
   }
@@ -208,7 +219,8 @@ class SysfsBackend final : public Backend {
         }
       }
       for (auto& line : chip.lines) {
-        if (!line.used && path_exists(class_dir_ / fmt::format("gpio{}", *chip.base + line.offset))) {
+        if (!line.used &&
+            path_exists(class_dir_ / fmt::format("gpio{}", *chip.base + line.offset))) {
           line.used = true;
           line.consumer = "sysfs";
         }
@@ -234,9 +246,8 @@ class SysfsBackend final : public Backend {
         return true;
       case EBUSY:
         if (path_exists(gpio_dir)) {
-          options_.log(LogLevel::Notice,
-                       fmt::format("GPIO {} was exported meanwhile: adopting {}", number,
-                                   gpio_dir.string()));
+          options_.log(LogLevel::Notice, fmt::format("GPIO {} was exported meanwhile: adopting {}",
+                                                     number, gpio_dir.string()));
           return false;
         }
         throw Error(fmt::format("GPIO {}", number),
@@ -284,8 +295,8 @@ class SysfsBackend final : public Backend {
       return;
     }
     if (std::string current = read_attribute(edge); current != "none") {
-      options_.log(LogLevel::Notice, fmt::format("{}: was '{}', setting 'none'", edge.string(),
-                                                 current));
+      options_.log(LogLevel::Notice,
+                   fmt::format("{}: was '{}', setting 'none'", edge.string(), current));
       write_attribute(edge, "none");
     }
   }
@@ -373,8 +384,7 @@ namespace hal::registry {
 const BackendDescriptor& sysfs() {
   static const BackendDescriptor descriptor{
       "sysfs", "the legacy /sys/class/gpio interface (export, active_low, direction, value)", 10,
-      sysfs::sysfs_unusable_reason,
-      [](const BackendOptions& options) -> std::unique_ptr<Backend> {
+      sysfs::sysfs_unusable_reason, [](const BackendOptions& options) -> std::unique_ptr<Backend> {
         return std::make_unique<sysfs::SysfsBackend>(options);
       }};
   return descriptor;

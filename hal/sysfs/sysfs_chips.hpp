@@ -11,9 +11,9 @@
 namespace hal::sysfs {
 
 struct SysfsChip {
-  ChipInfo info;                // name: gpiochipN when it could be matched, else empty
-  std::filesystem::path dir;    // <root>/class/gpio/gpiochipB
-  std::string sysfs_name;       // gpiochipB
+  ChipInfo info;              // name: gpiochipN when it could be matched, else empty
+  std::filesystem::path dir;  // <root>/class/gpio/gpiochipB
+  std::string sysfs_name;     // gpiochipB
 };
 
 // Every chip under <sysfs_root>/class/gpio, sorted by base. Throws hal::Error naming

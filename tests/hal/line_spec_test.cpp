@@ -42,8 +42,8 @@ TEST_CASE("malformed specs are rejected naming the input and listing the forms")
     }
     return std::string("accepted");
   };
-  CHECK(message_of("") .starts_with("empty line spec; expected a global number"));
-  CHECK(message_of("gpiochip0:") .starts_with("line 'gpiochip0:': the part after the last ':'"));
+  CHECK(message_of("").starts_with("empty line spec; expected a global number"));
+  CHECK(message_of("gpiochip0:").starts_with("line 'gpiochip0:': the part after the last ':'"));
   CHECK(message_of("gpiochip0:x1").starts_with("line 'gpiochip0:x1': the part after"));
   CHECK(message_of(":3").starts_with("line ':3': chip missing before ':'"));
   CHECK(message_of("GPIO 17").starts_with("line 'GPIO 17': contains whitespace"));

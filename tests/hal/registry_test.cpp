@@ -19,9 +19,9 @@ TEST_CASE("auto without any usable backend explains why each candidate was refus
     (void)hal::make_backend("auto", options);
     FAIL("auto chose a backend on a machine without GPIO");
   } catch (const hal::Error& error) {
-    CHECK(std::string(error.what()).find(
-              "backend auto: no usable GPIO backend on this machine; sysfs: "
-              "/nonexistent-sysfs-root/class/gpio/export does not exist") == 0);
+    CHECK(std::string(error.what())
+              .find("backend auto: no usable GPIO backend on this machine; sysfs: "
+                    "/nonexistent-sysfs-root/class/gpio/export does not exist") == 0);
   }
 }
 

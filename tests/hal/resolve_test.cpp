@@ -13,13 +13,13 @@ namespace {
 std::vector<ChipInfo> pi_like_chips() {
   ChipInfo header{"gpiochip0", "pinctrl-bcm2711", 58, 512, {}};
   for (unsigned offset = 0; offset < 58; ++offset) {
-    header.lines.push_back(LineInfo{offset, "GPIO" + std::to_string(offset), {}, false, false,
-                                    false});
+    header.lines.push_back(
+        LineInfo{offset, "GPIO" + std::to_string(offset), {}, false, false, false});
   }
   ChipInfo expander{"gpiochip1", "raspberrypi-exp-gpio", 8, 570, {}};
   for (unsigned offset = 0; offset < 8; ++offset) {
-    expander.lines.push_back(LineInfo{offset, offset == 2 ? "GPIO17" : "", {}, false, false,
-                                      false});
+    expander.lines.push_back(
+        LineInfo{offset, offset == 2 ? "GPIO17" : "", {}, false, false, false});
   }
   return {header, expander};
 }

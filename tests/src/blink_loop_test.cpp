@@ -121,7 +121,8 @@ TEST_CASE("a stop signal ends the loop at once and no edge is driven after it") 
   Harness h;
   RecordingLine line(h.events);
   h.events.signal_at(h.start + 1250ms, SIGTERM);
-  std::vector<LoopLine> lines{{&line, LineSchedule({500ms, 500ms, 0ms}, h.start, std::nullopt), "a"}};
+  std::vector<LoopLine> lines{
+      {&line, LineSchedule({500ms, 500ms, 0ms}, h.start, std::nullopt), "a"}};
   BlinkLoop loop(std::move(lines), h.events, h.notifier, h.logger, std::nullopt, h.start);
   const auto result = loop.run();
   CHECK(result.reason == StopReason::Signal);
@@ -161,8 +162,8 @@ TEST_CASE("several lines with phases share one thread and keep their own grids")
                               {&b, LineSchedule({50ms, 250ms, 75ms}, h.start, 1), "b"}};
   BlinkLoop loop(std::move(lines), h.events, h.notifier, h.logger, std::nullopt, h.start);
   (void)loop.run();
-  CHECK(a.times == std::vector<Instant>{h.start, h.start + 100ms, h.start + 200ms,
-                                        h.start + 300ms});
+  CHECK(a.times ==
+        std::vector<Instant>{h.start, h.start + 100ms, h.start + 200ms, h.start + 300ms});
   CHECK(b.times == std::vector<Instant>{h.start + 75ms, h.start + 125ms});
   CHECK(b.levels == std::vector<bool>{true, false});
 }
@@ -201,9 +202,10 @@ TEST_CASE("a line that cannot be driven ends the loop with the HAL's error") {
   Harness h;
   RecordingLine line(h.events);
   line.fail_at_set = 2;
-  std::vector<LoopLine> lines{{&line, LineSchedule({500ms, 500ms, 0ms}, h.start, std::nullopt), "a"}};
+  std::vector<LoopLine> lines{
+      {&line, LineSchedule({500ms, 500ms, 0ms}, h.start, std::nullopt), "a"}};
   BlinkLoop loop(std::move(lines), h.events, h.notifier, h.logger, std::nullopt, h.start);
-  CHECK_THROWS_WITH_AS(loop.run(), doctest::Contains("gpio7/value: writing '1' failed: No such device"),
-                       hal::Error);
+  CHECK_THROWS_WITH_AS(
+      loop.run(), doctest::Contains("gpio7/value: writing '1' failed: No such device"), hal::Error);
   CHECK(line.levels.size() == 2);
 }

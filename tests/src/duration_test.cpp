@@ -29,8 +29,9 @@ TEST_CASE("durations without a unit with junk or too long are rejected with the 
     }
     return std::string("accepted");
   };
-  CHECK(message_of("100") == "option --on '100': the unit is missing; expected a number with a "
-                             "unit, e.g. 500ms, 1s, 1.5s, 250us, 2m");
+  CHECK(message_of("100") ==
+        "option --on '100': the unit is missing; expected a number with a "
+        "unit, e.g. 500ms, 1s, 1.5s, 250us, 2m");
   CHECK(message_of("1h").find("unknown unit") != std::string::npos);
   CHECK(message_of("ms").find("not a number") != std::string::npos);
   CHECK(message_of("-1s").find("not a number") != std::string::npos);

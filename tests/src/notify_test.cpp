@@ -44,8 +44,8 @@ class ListeningSocket {
   std::string receive() const {
     std::array<char, 4096> buffer{};
     const ssize_t size = ::recv(fd_, buffer.data(), buffer.size(), 0);
-    return size < 0 ? std::string("<nothing received>") : std::string(buffer.data(),
-                                                                       static_cast<size_t>(size));
+    return size < 0 ? std::string("<nothing received>")
+                    : std::string(buffer.data(), static_cast<size_t>(size));
   }
 
  private:

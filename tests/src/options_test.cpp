@@ -48,9 +48,9 @@ TEST_CASE("defaults are the seed's blink: 1s on 1s off forever backend auto") {
 }
 
 TEST_CASE("global timing options apply to every line in either option form") {
-  const auto options =
-      parse({"--on", "100ms", "--off=900ms", "--phase", "50ms", "--count", "3", "17", "gpiochip0:4"})
-          .options;
+  const auto options = parse({"--on", "100ms", "--off=900ms", "--phase", "50ms", "--count", "3",
+                              "17", "gpiochip0:4"})
+                           .options;
   REQUIRE(options.lines.size() == 2);
   for (const auto& line : options.lines) {
     CHECK(line.pattern.on == 100ms);
@@ -132,13 +132,15 @@ TEST_CASE("bad input is rejected with one message naming the input and what was 
   CHECK(error_of({"--count", "0", "1"}).starts_with("option --count '0': expected a whole number"));
   CHECK(error_of({"--count", "-3", "1"}).starts_with("option --count '-3'"));
   CHECK(error_of({"--count", "2x", "1"}).starts_with("option --count '2x'"));
-  CHECK(error_of({"--backend", "gpioz", "1"}).starts_with(
-      "option --backend 'gpioz': not a backend of this binary; expected one of auto"));
+  CHECK(error_of({"--backend", "gpioz", "1"})
+            .starts_with(
+                "option --backend 'gpioz': not a backend of this binary; expected one of auto"));
   CHECK(error_of({"--log-level", "loud", "1"}).starts_with("option --log-level 'loud'"));
   CHECK(error_of({"--sysfs-root=", "1"}).starts_with("option --sysfs-root: expected a directory"));
   CHECK(error_of({"17", "17"}) == "line '17' is given twice");
   CHECK(error_of({"17,on"}) == "line '17,on' setting on: expected KEY=VALUE");
-  CHECK(error_of({"17,active-low=1"}) == "line '17,active-low=1' setting active-low: takes no value");
+  CHECK(error_of({"17,active-low=1"}) ==
+        "line '17,active-low=1' setting active-low: takes no value");
   CHECK(error_of({"17,blink=2"}).starts_with("line '17,blink=2': unknown setting 'blink=2'"));
   CHECK(error_of({"17,off=soon"}).starts_with("line '17,off=soon' setting off 'soon'"));
   CHECK(error_of({"chip:x"}).starts_with("line 'chip:x': the part after the last ':'"));

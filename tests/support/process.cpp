@@ -81,7 +81,8 @@ Process::Process(std::vector<std::string> argv, std::map<std::string, std::strin
   }
   env.push_back(nullptr);
 
-  const int err = ::posix_spawn(&pid_, args.front(), &actions, &attributes, args.data(), env.data());
+  const int err =
+      ::posix_spawn(&pid_, args.front(), &actions, &attributes, args.data(), env.data());
   posix_spawn_file_actions_destroy(&actions);
   posix_spawnattr_destroy(&attributes);
   if (err != 0) {
@@ -99,7 +100,9 @@ Process::~Process() {
   std::filesystem::remove_all(dir_, ignored);
 }
 
-void Process::signal(int signal) const { ::kill(pid_, signal); }
+void Process::signal(int signal) const {
+  ::kill(pid_, signal);
+}
 
 bool Process::running() {
   if (finished_) {
@@ -129,7 +132,9 @@ ProcessResult Process::wait(std::chrono::milliseconds timeout) {
       finished_->timed_out = true;
       break;
     }
-    struct timespec pause {0, 2'000'000};
+    struct timespec pause {
+      0, 2'000'000
+    };
     nanosleep(&pause, nullptr);
   }
   ProcessResult result = *finished_;
@@ -138,8 +143,12 @@ ProcessResult Process::wait(std::chrono::milliseconds timeout) {
   return result;
 }
 
-std::string Process::out_so_far() const { return read_if_exists(out_file_); }
-std::string Process::err_so_far() const { return read_if_exists(err_file_); }
+std::string Process::out_so_far() const {
+  return read_if_exists(out_file_);
+}
+std::string Process::err_so_far() const {
+  return read_if_exists(err_file_);
+}
 
 ProcessResult run_process(std::vector<std::string> argv,
                           std::map<std::string, std::string> environment,

@@ -14,8 +14,8 @@
 namespace test_support {
 
 struct ProcessResult {
-  int exit_code = -1;    // when it exited
-  int term_signal = 0;   // when a signal killed it
+  int exit_code = -1;   // when it exited
+  int term_signal = 0;  // when a signal killed it
   bool timed_out = false;
   std::string out;
   std::string err;
@@ -67,7 +67,9 @@ bool Process::wait_for_stderr(Predicate predicate, std::chrono::milliseconds tim
     if (predicate(err_so_far())) {
       return true;
     }
-    struct timespec pause {0, 5'000'000};
+    struct timespec pause {
+      0, 5'000'000
+    };
     nanosleep(&pause, nullptr);
   }
   return predicate(err_so_far());

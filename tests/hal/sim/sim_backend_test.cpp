@@ -52,7 +52,8 @@ TEST_CASE("sim lines show every level change physical level included when active
     line->set(false);
   }
   const std::string shown = sim.shown();
-  CHECK(shown.find("GPIO17   gpiochip1:17  off (active-low: physical high)\n") != std::string::npos);
+  CHECK(shown.find("GPIO17   gpiochip1:17  off (active-low: physical high)\n") !=
+        std::string::npos);
   CHECK(shown.find("GPIO17   gpiochip1:17  on  (active-low: physical low)\n") != std::string::npos);
   CHECK(shown.find("released") != std::string::npos);
   CHECK(std::count(shown.begin(), shown.end(), '\n') == 4);
