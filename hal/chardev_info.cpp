@@ -51,4 +51,20 @@ std::optional<LineInfo> query_chardev_line(const std::filesystem::path& chip_dev
   return std::nullopt;
 }
 
+std::optional<ChipInfo> query_chardev_chip(const std::filesystem::path& chip_device) {
+  UniqueFd fd(::open(chip_device.c_str(), O_RDONLY | O_CLOEXEC));
+  if (!fd.valid()) {
+    return std::nullopt;
+  }
+  gpiochip_info info{};
+  if (::ioctl(fd.get(), GPIO_GET_CHIPINFO_IOCTL, &info) != 0) {
+    return std::nullopt;
+  }
+  ChipInfo chip;
+  chip.name = fixed_string(info.name, sizeof info.name);
+  chip.label = fixed_string(info.label, sizeof info.label);
+  chip.ngpio = info.lines;
+  return chip;
+}
+
 }  // namespace hal

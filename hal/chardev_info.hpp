@@ -14,4 +14,8 @@ namespace hal {
 [[nodiscard]] std::optional<LineInfo> query_chardev_line(const std::filesystem::path& chip_device,
                                                          unsigned offset);
 
+// The kernel's view of a chip (name gpiochipN, label, number of lines; no lines or base),
+// or nullopt when the character device is missing, inaccessible or does not answer.
+[[nodiscard]] std::optional<ChipInfo> query_chardev_chip(const std::filesystem::path& chip_device);
+
 }  // namespace hal

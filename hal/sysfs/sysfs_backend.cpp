@@ -1,8 +1,11 @@
 // The legacy sysfs GPIO interface (/sys/class/gpio): export, active_low, direction,
 // value. Every path is checked before it is touched, an existing export is adopted so
 // that a restart recovers, and the value file stays open: one pwrite per toggle.
+#include <fcntl.h>
+#include <sys/file.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <optional>
@@ -55,11 +58,12 @@ std::string invalid_number_hint(unsigned number, const std::vector<ChipInfo>& ch
 class SysfsLine final : public OutputLine {
  public:
   SysfsLine(ResolvedLine resolved, fs::path class_dir, fs::path value_path, UniqueFd value_fd,
-            const BackendOptions& options)
+            UniqueFd ownership, const BackendOptions& options)
       : resolved_(std::move(resolved)),
         class_dir_(std::move(class_dir)),
         value_path_(std::move(value_path)),
         value_fd_(std::move(value_fd)),
+        ownership_(std::move(ownership)),
         unexport_(options.unexport_on_release),
         log_(options.log) {}
 
@@ -70,6 +74,7 @@ class SysfsLine final : public OutputLine {
 
   ~SysfsLine() override {
     value_fd_.reset();
+    ownership_.reset();
     if (unexport_) {
       try {
         unexport();
@@ -111,6 +116,7 @@ class SysfsLine final : public OutputLine {
   fs::path class_dir_;
   fs::path value_path_;
   UniqueFd value_fd_;
+  UniqueFd ownership_;  // the claim on the export: see SysfsBackend::claim
   bool unexport_;
   LogSink log_;
 };
@@ -148,7 +154,7 @@ class SysfsBackend final : public Backend {
 
   [[nodiscard]] ResolvedLine resolve(const LineSpec& spec) override {
     require_directory(class_dir_, kNoSysfsHint);
-    auto chips = discover_chips(options_.sysfs_root);
+    auto chips = discover_chips(options_.sysfs_root, options_.dev_root);
     if (const auto* number = std::get_if<GlobalNumber>(&spec.address)) {
       for (const auto& chip : chips) {
         if (number->value >= *chip.info.base && number->value - *chip.info.base < chip.info.ngpio) {
@@ -162,6 +168,15 @@ class SysfsBackend final : public Backend {
     }
     if (std::holds_alternative<LineName>(spec.address)) {
       fill_names_from_chardev(chips);
+      const bool any_names = std::any_of(chips.begin(), chips.end(), [](const SysfsChip& chip) {
+        return !chip.info.lines.empty();
+      });
+      if (!any_names) {
+        throw Error(fmt::format("line '{}'", spec.text),
+                    "line names come from the GPIO character device, and no /dev/gpiochipN could "
+                    "be read",
+                    0, "give CHIP:OFFSET or the global number, or use --backend gpiod");
+      }
     }
     auto infos = chip_infos(chips);
     if (const auto* address = std::get_if<ChipOffset>(&spec.address)) {
@@ -191,6 +206,7 @@ class SysfsBackend final : public Backend {
       guard.arm();
       wait_for_directory(gpio_dir, deadline);
     }
+    UniqueFd ownership = claim(gpio_dir, number);
 
     // active_low first: direction and value below are then already in the line's logic.
     write_setting(gpio_dir / "active_low", settings.active_low ? "1" : "0", deadline);
@@ -204,12 +220,12 @@ class SysfsBackend final : public Backend {
                  fmt::format("line '{}': {} is an output, {}{}", spec.text, resolved.describe(),
                              initial_on ? "on" : "off", settings.active_low ? ", active-low" : ""));
     return std::make_unique<SysfsLine>(std::move(resolved), class_dir_, value_path,
-                                       std::move(value_fd), options_);
+                                       std::move(value_fd), std::move(ownership), options_);
   }
 
   [[nodiscard]] std::vector<ChipInfo> list_chips() override {
     require_directory(class_dir_, kNoSysfsHint);
-    auto chips = discover_chips(options_.sysfs_root);
+    auto chips = discover_chips(options_.sysfs_root, options_.dev_root);
     fill_names_from_chardev(chips);
     auto infos = chip_infos(chips);
     for (auto& chip : infos) {
@@ -230,6 +246,30 @@ class SysfsBackend final : public Backend {
   }
 
  private:
+  // An export is shared by every process, so adopting one must not mean fighting over
+  // it: an advisory lock on the line's directory marks it driven. The kernel drops the
+  // lock with the process, however it dies, so a restart still adopts the export.
+  static UniqueFd claim(const fs::path& gpio_dir, unsigned number) {
+    UniqueFd dir(::open(gpio_dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+    if (!dir.valid()) {
+      const int err = errno;
+      throw Error(gpio_dir.string(), "cannot be opened", err, access_hint(err));
+    }
+    int locked = 0;
+    do {
+      locked = ::flock(dir.get(), LOCK_EX | LOCK_NB);
+    } while (locked != 0 && errno == EINTR);
+    if (locked != 0) {
+      const int err = errno;
+      if (err == EWOULDBLOCK) {
+        throw Error(fmt::format("GPIO {}", number), "is already driven by another gpio-blinkd",
+                    EBUSY, "stop that instance first; two blinkers on one line fight");
+      }
+      throw Error(gpio_dir.string(), "cannot be locked", err);
+    }
+    return dir;
+  }
+
   // Returns true when this call exported the line, false when it adopted an export
   // that appeared meanwhile. Throws on every other outcome.
   bool export_line(const ResolvedLine& resolved, unsigned number, const fs::path& gpio_dir) {
@@ -255,9 +295,10 @@ class SysfsBackend final : public Backend {
                                 resolved.chip.empty() ? "the line" : resolved.describe()),
                     EBUSY, busy_hint(resolved, options_.dev_root));
       case EINVAL:
-        throw Error(export_file.string(), fmt::format("the kernel rejected GPIO {}", number),
-                    EINVAL,
-                    invalid_number_hint(number, chip_infos(discover_chips(options_.sysfs_root))));
+        throw Error(
+            export_file.string(), fmt::format("the kernel rejected GPIO {}", number), EINVAL,
+            invalid_number_hint(
+                number, chip_infos(discover_chips(options_.sysfs_root, options_.dev_root))));
       default:
         throw Error(export_file.string(), fmt::format("writing '{}' failed", number), err,
                     access_hint(err));

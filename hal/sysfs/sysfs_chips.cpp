@@ -1,9 +1,12 @@
 #include "hal/sysfs/sysfs_chips.hpp"
 
 #include <algorithm>
+#include <cstdio>
+#include <fstream>
 #include <map>
 #include <system_error>
 
+#include "hal/chardev_info.hpp"
 #include "hal/sysfs/sysfs_files.hpp"
 
 namespace hal::sysfs {
@@ -43,45 +46,97 @@ fs::path parent_device(const fs::path& class_dir) {
   return ec ? fs::path{} : parent.parent_path().parent_path();
 }
 
-// Name each sysfs chip after its character device: gpiochipN lives on the gpio bus
-// as a child of the same parent device. Several chips of one device (banks) are
-// paired in order, since the kernel hands out ids and dynamic bases in the same
-// registration order.
-void match_character_device_names(const fs::path& sysfs_root, std::vector<SysfsChip>& chips) {
+// The character-device chips of one parent device, as gpiochipN numbers.
+using ChipIds = std::vector<unsigned>;
+
+// gpiochipN -> base from the kernel's debugfs summary ("gpiochip1: GPIOs 1012-1015, ...").
+std::map<unsigned, unsigned> bases_from_debugfs(const fs::path& sysfs_root) {
+  std::map<unsigned, unsigned> bases;
+  std::ifstream summary(sysfs_root / "kernel" / "debug" / "gpio");
+  std::string line;
+  unsigned id = 0;
+  unsigned base = 0;
+  while (std::getline(summary, line)) {
+    if (std::sscanf(line.c_str(), "gpiochip%u: GPIOs %u-", &id, &base) == 2) {  // NOLINT
+      bases[id] = base;
+    }
+  }
+  return bases;
+}
+
+// Several chips of one device (gpio-sim banks, multi-bank SoC drivers): tell them
+// apart by what the character device says of each (label and line count), else by
+// debugfs. Bases are no guide: 6.1 hands them out downwards, later kernels upwards.
+void match_banks(const ChipIds& ids, const std::vector<SysfsChip*>& group,
+                 const fs::path& sysfs_root, const fs::path& dev_root) {
+  std::map<unsigned, unsigned> debugfs_bases;
+  for (unsigned id : ids) {
+    const std::string name = "gpiochip" + std::to_string(id);
+    std::vector<SysfsChip*> matches;
+    if (auto info = query_chardev_chip(dev_root / name)) {
+      for (auto* chip : group) {
+        if (chip->info.label == info->label && chip->info.ngpio == info->ngpio) {
+          matches.push_back(chip);
+        }
+      }
+    }
+    if (matches.size() != 1) {
+      if (debugfs_bases.empty()) {
+        debugfs_bases = bases_from_debugfs(sysfs_root);
+      }
+      matches.clear();
+      if (auto base = debugfs_bases.find(id); base != debugfs_bases.end()) {
+        for (auto* chip : group) {
+          if (*chip->info.base == base->second) {
+            matches.push_back(chip);
+          }
+        }
+      }
+    }
+    if (matches.size() == 1) {
+      matches.front()->info.name = name;
+    }
+  }
+}
+
+// Name each sysfs chip after its character device: gpiochipN sits on the gpio bus as a
+// child of the same parent device as the sysfs class chip. A chip that cannot be told
+// for certain stays unnamed (its label and global numbers still work).
+void match_character_device_names(const fs::path& sysfs_root, const fs::path& dev_root,
+                                  std::vector<SysfsChip>& chips) {
   constexpr std::string_view prefix = "gpiochip";
   const fs::path bus = sysfs_root / "bus" / "gpio" / "devices";
-  std::map<fs::path, std::vector<unsigned>> ids_by_parent;
+  std::map<fs::path, ChipIds> ids_by_parent;
   for (const auto& name : numbered_entries(bus, prefix)) {
     std::error_code ec;
-    fs::path device = fs::canonical(bus / name, ec);
+    const fs::path device = fs::canonical(bus / name, ec);
     if (!ec) {
       ids_by_parent[device.parent_path()].push_back(number_suffix(name, prefix));
     }
   }
   std::map<fs::path, std::vector<SysfsChip*>> chips_by_parent;
   for (auto& chip : chips) {
-    fs::path parent = parent_device(chip.dir);
+    const fs::path parent = parent_device(chip.dir);
     if (!parent.empty()) {
       chips_by_parent[parent].push_back(&chip);
     }
   }
   for (auto& [parent, group] : chips_by_parent) {
     auto ids = ids_by_parent.find(parent);
-    if (ids == ids_by_parent.end() || ids->second.size() != group.size()) {
+    if (ids == ids_by_parent.end()) {
       continue;
     }
-    std::sort(ids->second.begin(), ids->second.end());
-    std::sort(group.begin(), group.end(),
-              [](const SysfsChip* a, const SysfsChip* b) { return *a->info.base < *b->info.base; });
-    for (std::size_t i = 0; i < group.size(); ++i) {
-      group[i]->info.name = "gpiochip" + std::to_string(ids->second[i]);
+    if (ids->second.size() == 1 && group.size() == 1) {
+      group.front()->info.name = "gpiochip" + std::to_string(ids->second.front());
+    } else {
+      match_banks(ids->second, group, sysfs_root, dev_root);
     }
   }
 }
 
 }  // namespace
 
-std::vector<SysfsChip> discover_chips(const fs::path& sysfs_root) {
+std::vector<SysfsChip> discover_chips(const fs::path& sysfs_root, const fs::path& dev_root) {
   const fs::path class_dir = sysfs_root / "class" / "gpio";
   std::vector<SysfsChip> chips;
   for (const auto& name : numbered_entries(class_dir, "gpiochip")) {
@@ -95,7 +150,7 @@ std::vector<SysfsChip> discover_chips(const fs::path& sysfs_root) {
   }
   std::sort(chips.begin(), chips.end(),
             [](const SysfsChip& a, const SysfsChip& b) { return *a.info.base < *b.info.base; });
-  match_character_device_names(sysfs_root, chips);
+  match_character_device_names(sysfs_root, dev_root, chips);
   return chips;
 }
 

@@ -16,9 +16,11 @@ struct SysfsChip {
   std::string sysfs_name;     // gpiochipB
 };
 
-// Every chip under <sysfs_root>/class/gpio, sorted by base. Throws hal::Error naming
-// the attribute when one is unreadable or malformed.
-[[nodiscard]] std::vector<SysfsChip> discover_chips(const std::filesystem::path& sysfs_root);
+// Every chip under <sysfs_root>/class/gpio, sorted by base, named after its character
+// device where that can be told for certain. Throws hal::Error naming the attribute
+// when one is unreadable or malformed.
+[[nodiscard]] std::vector<SysfsChip> discover_chips(const std::filesystem::path& sysfs_root,
+                                                    const std::filesystem::path& dev_root);
 
 [[nodiscard]] std::vector<ChipInfo> chip_infos(const std::vector<SysfsChip>& chips);
 

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "blink_loop.hpp"
+#include "support/printers.hpp"
 #include "support/temp_dir.hpp"
 
 #include <fcntl.h>
