@@ -61,14 +61,30 @@ void BlinkLoop::drive_due_edges(Instant now) {
     stats_.overruns += step.skipped;
     stats_.max_lateness = std::max(stats_.max_lateness, step.lateness);
     if (step.skipped > 0) {
-      logger_.warning("line '{}': woke {} late, skipped {} edge{}", line.name,
-                      format_duration(step.lateness), step.skipped, step.skipped == 1 ? "" : "s");
+      report_overrun(line, step, now);
     }
     if (logger_.enabled(LogLevel::Debug)) {
       logger_.debug("line '{}': {} (late {})", line.name, step.on ? "on" : "off",
                     format_duration(step.lateness));
     }
   }
+}
+
+// A machine too busy for the period would log every edge; one warning per interval
+// says it happened and how often.
+void BlinkLoop::report_overrun(const LoopLine& line, const LineSchedule::Step& step, Instant now) {
+  constexpr Duration kReportInterval = std::chrono::seconds(10);
+  unreported_overruns_ += step.skipped;
+  if (last_overrun_report_ && now - *last_overrun_report_ < kReportInterval) {
+    return;
+  }
+  const std::uint64_t others = unreported_overruns_ - step.skipped;
+  logger_.warning("line '{}': woke {} after its edge was due and skipped {} edge{}{}", line.name,
+                  format_duration(step.woke_late), step.skipped, step.skipped == 1 ? "" : "s",
+                  others == 0 ? std::string()
+                              : fmt::format(" ({} more skipped since the last report)", others));
+  last_overrun_report_ = now;
+  unreported_overruns_ = 0;
 }
 
 std::string BlinkLoop::stats_line(Instant now) const {

@@ -71,6 +71,7 @@ class BlinkLoop {
 
  private:
   void drive_due_edges(Instant now);
+  void report_overrun(const LoopLine& line, const LineSchedule::Step& step, Instant now);
   [[nodiscard]] Instant next_deadline() const;
 
   std::vector<LoopLine> lines_;
@@ -80,6 +81,8 @@ class BlinkLoop {
   std::optional<Periodic> watchdog_;
   LoopStats stats_;
   bool watchdog_failure_logged_ = false;
+  std::optional<Instant> last_overrun_report_;
+  std::uint64_t unreported_overruns_ = 0;
 };
 
 }  // namespace blinkd

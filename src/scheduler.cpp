@@ -45,6 +45,7 @@ LineSchedule::Step LineSchedule::advance(Instant now) {
   step.on = latest % 2 == 0;
   step.skipped = latest - next_edge_;
   step.lateness = now - deadline_of(latest);
+  step.woke_late = now - deadline_of(next_edge_);
   next_edge_ = latest + 1;
   return step;
 }

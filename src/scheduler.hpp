@@ -29,6 +29,7 @@ class LineSchedule {
     bool on = false;            // the level to drive now
     std::uint64_t skipped = 0;  // edges that fell due while late and were never driven
     Duration lateness{};        // how late the driven edge is
+    Duration woke_late{};       // how late for the first edge that fell due
   };
 
   // Take the edges due at `now` (at least the next one): drive only the latest of them.

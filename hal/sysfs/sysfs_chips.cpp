@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <cstdio>
-#include <fstream>
 #include <map>
 #include <system_error>
 
@@ -52,11 +51,17 @@ using ChipIds = std::vector<unsigned>;
 // gpiochipN -> base from the kernel's debugfs summary ("gpiochip1: GPIOs 1012-1015, ...").
 std::map<unsigned, unsigned> bases_from_debugfs(const fs::path& sysfs_root) {
   std::map<unsigned, unsigned> bases;
-  std::ifstream summary(sysfs_root / "kernel" / "debug" / "gpio");
-  std::string line;
-  unsigned id = 0;
-  unsigned base = 0;
-  while (std::getline(summary, line)) {
+  const auto summary = read_text_file(sysfs_root / "kernel" / "debug" / "gpio");
+  if (!summary) {
+    return bases;
+  }
+  std::string_view rest = *summary;
+  while (!rest.empty()) {
+    const auto end = std::min(rest.find('\n'), rest.size());
+    const std::string line(rest.substr(0, end));
+    rest.remove_prefix(std::min(end + 1, rest.size()));
+    unsigned id = 0;
+    unsigned base = 0;
     if (std::sscanf(line.c_str(), "gpiochip%u: GPIOs %u-", &id, &base) == 2) {  // NOLINT
       bases[id] = base;
     }

@@ -83,6 +83,29 @@ std::string read_attribute(const fs::path& file) {
   return text;
 }
 
+std::optional<std::string> read_text_file(const fs::path& file, std::size_t limit) {
+  UniqueFd fd(open_retrying_eintr(file, O_RDONLY));
+  if (!fd.valid()) {
+    return std::nullopt;
+  }
+  std::string text;
+  std::array<char, 4096> buffer{};
+  while (text.size() < limit) {
+    const ssize_t count = ::read(fd.get(), buffer.data(), buffer.size());
+    if (count < 0 && errno == EINTR) {
+      continue;
+    }
+    if (count < 0) {
+      return std::nullopt;
+    }
+    if (count == 0) {
+      break;
+    }
+    text.append(buffer.data(), static_cast<std::size_t>(count));
+  }
+  return text;
+}
+
 unsigned read_unsigned_attribute(const fs::path& file) {
   const std::string text = read_attribute(file);
   unsigned value = 0;

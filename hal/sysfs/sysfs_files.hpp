@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -22,6 +23,11 @@ void require_directory(const fs::path& dir, std::string_view hint);
 
 // The attribute's text without its trailing newline. Throws hal::Error.
 [[nodiscard]] std::string read_attribute(const fs::path& file);
+
+// A small text file in one piece (debugfs summaries), or nullopt when it cannot be
+// read. Stops at `limit` bytes.
+[[nodiscard]] std::optional<std::string> read_text_file(const fs::path& file,
+                                                        std::size_t limit = 1U << 20U);
 
 // Like read_attribute, then parsed as an unsigned number. Throws hal::Error naming the
 // file and what it holds when it is not one.

@@ -152,7 +152,8 @@ TEST_CASE("late wake-ups are measured and counted without moving later edges") {
   CHECK(line.times.back() == h.start + 3500ms);
   CHECK(loop.stats().overruns == 1);
   CHECK(loop.stats().max_lateness == 120ms);
-  CHECK(h.log().find("woke 120ms late, skipped 1 edge") != std::string::npos);
+  CHECK(h.log().find("line 'a': woke 620ms after its edge was due and skipped 1 edge\n") !=
+        std::string::npos);
 }
 
 TEST_CASE("several lines with phases share one thread and keep their own grids") {
@@ -209,4 +210,22 @@ TEST_CASE("a line that cannot be driven ends the loop with the HAL's error") {
   CHECK_THROWS_WITH_AS(
       loop.run(), doctest::Contains("gpio7/value: writing '1' failed: No such device"), hal::Error);
   CHECK(line.levels.size() == 2);
+}
+
+TEST_CASE("overruns are reported once per interval with a count of the ones in between") {
+  Harness h;
+  RecordingLine line(h.events);
+  // Every wait wakes 150ms late on a 100ms half-period: one edge skipped every time.
+  h.events.lateness_of_wait = [](int) { return Duration(150ms); };
+  std::vector<LoopLine> lines{{&line, LineSchedule({100ms, 100ms, 0ms}, h.start, 100), "a"}};
+  BlinkLoop loop(std::move(lines), h.events, h.notifier, h.logger, std::nullopt, h.start);
+  (void)loop.run();  // 20 s of blinking
+  const std::string log = h.log();
+  int warnings = 0;
+  for (auto at = log.find("warning"); at != std::string::npos; at = log.find("warning", at + 1)) {
+    ++warnings;
+  }
+  CHECK(warnings == 2);  // at the first overrun, then 10 s later
+  CHECK(log.find("more skipped since the last report)") != std::string::npos);
+  CHECK(loop.stats().overruns > 50);
 }

@@ -46,6 +46,7 @@ TEST_CASE("a wake-up after the following edge was due skips to the latest edge a
   CHECK(step.on);
   CHECK(step.skipped == 1);
   CHECK(step.lateness == 50ms);
+  CHECK(step.woke_late == 950ms);  // the off-edge at 100ms was the one waited for
   CHECK(schedule.next_deadline() == kStart + 1100ms);
   // Asleep for three whole periods, waking inside an off-time.
   step = schedule.advance(kStart + 4500ms);

@@ -1,0 +1,216 @@
+// Figures for docs/benchmarks.md, measured on the kernel-like fake sysfs (FUSE), whose
+// event log timestamps every level change from outside the daemon:
+//   - system calls per toggle in steady state (strace -c, two counts subtracted)
+//   - cumulative drift after N periods, against the naive loop in the same run
+//   - CPU time per 10k toggles, peak RSS (wait4's rusage)
+//   - size of the binary
+// Usage: blink-bench [--daemon PATH] [--periods N]
+#include <fcntl.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdlib>
+#include <cstring>
+#include <fstream>
+#include <map>
+#include <optional>
+#include <sstream>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include <fmt/format.h>
+
+#include "fixtures/fake_sysfs/fake_gpio_kernel.hpp"
+#include "fixtures/fake_sysfs/fake_sysfs_mount.hpp"
+#include "support/temp_dir.hpp"
+
+namespace {
+
+using namespace std::chrono_literals;
+
+struct Run {
+  int status = 0;
+  rusage usage{};
+};
+
+// fork + exec + wait4, for the child's own CPU time and peak RSS.
+Run run(const std::vector<std::string>& argv) {
+  std::vector<char*> args;
+  for (const auto& arg : argv) {
+    args.push_back(const_cast<char*>(arg.c_str()));  // NOLINT: execv's signature
+  }
+  args.push_back(nullptr);
+  const pid_t child = ::fork();
+  if (child == 0) {
+    const int null_fd = ::open("/dev/null", O_WRONLY);
+    ::dup2(null_fd, STDOUT_FILENO);
+    ::dup2(null_fd, STDERR_FILENO);
+    ::execv(args[0], args.data());
+    ::_exit(127);
+  }
+  Run result;
+  ::wait4(child, &result.status, 0, &result.usage);
+  if (!WIFEXITED(result.status) || WEXITSTATUS(result.status) != 0) {
+    throw std::runtime_error(fmt::format("{} failed (status {})", argv[0], result.status));
+  }
+  return result;
+}
+
+fake_sysfs::KernelConfig kernel_config() {
+  fake_sysfs::KernelConfig config;
+  config.chips = {{"pinctrl-bench", 512, 32}};
+  config.exported = {{530, true, false}};  // the naive loop's line, already an output
+  return config;
+}
+
+std::vector<std::string> daemon_args(const std::string& daemon, const std::string& root,
+                                     const std::string& half, unsigned blinks) {
+  return {daemon,  "--backend", "sysfs",   "--sysfs-root",         root, "--quiet", "--on", half,
+          "--off", half,        "--count", std::to_string(blinks), "529"};
+}
+
+// Total calls from `strace -c` output ("100.00 ... total" line).
+std::map<std::string, long> strace_counts(const std::string& file) {
+  std::ifstream in(file);
+  std::map<std::string, long> counts;
+  std::string line;
+  while (std::getline(in, line)) {
+    std::istringstream fields(line);
+    std::vector<std::string> words;
+    for (std::string word; fields >> word;) {
+      words.push_back(word);
+    }
+    // "% time seconds usecs/call calls [errors] syscall"
+    if (words.size() >= 5 && std::isdigit(static_cast<unsigned char>(words[0][0])) != 0) {
+      counts[words.back()] = std::stol(words[3]);
+    }
+  }
+  return counts;
+}
+
+void syscalls_per_toggle(const std::string& daemon) {
+  test_support::TempDir dir("gpio-blinkd-bench");
+  fake_sysfs::FakeGpioKernel kernel(kernel_config());
+  fake_sysfs::FakeSysfsMount mount(kernel, dir.path() / "sys");
+  constexpr unsigned kShort = 200;
+  constexpr unsigned kLong = 1200;
+  std::map<unsigned, std::map<std::string, long>> counts;
+  for (unsigned blinks : {kShort, kLong}) {
+    const std::string out = (dir.path() / fmt::format("strace-{}", blinks)).string();
+    auto args = daemon_args(daemon, mount.mountpoint().string(), "2ms", blinks);
+    args.insert(args.begin(), {"/usr/bin/strace", "-f", "-c", "-o", out});
+    run(args);
+    counts[blinks] = strace_counts(out);
+  }
+  const double toggles = 2.0 * (kLong - kShort);
+  const long total = counts[kLong]["total"] - counts[kShort]["total"];
+  fmt::print(
+      "syscalls per toggle (steady state)   {:.3f}   ({} extra calls for {} extra toggles)\n",
+      static_cast<double>(total) / toggles, total, toggles);
+  for (const auto& [name, calls] : counts[kLong]) {
+    const long extra = calls - counts[kShort][name];
+    if (name != "total" && extra != 0) {
+      fmt::print("    {:<12} {:.3f} per toggle\n", name, static_cast<double>(extra) / toggles);
+    }
+  }
+}
+
+// Times (ns) at which `number` went physically high.
+std::vector<std::int64_t> rising_edges(const fake_sysfs::FakeGpioKernel& kernel, unsigned number) {
+  std::vector<std::int64_t> times;
+  for (const auto& event : kernel.events()) {
+    if (event.number == number && event.kind == "level" && event.arg == "1") {
+      times.push_back(event.ns);
+    }
+  }
+  return times;
+}
+
+void drift(const std::string& daemon, unsigned periods) {
+  test_support::TempDir dir("gpio-blinkd-bench");
+  fake_sysfs::FakeGpioKernel kernel(kernel_config());
+  fake_sysfs::FakeSysfsMount mount(kernel, dir.path() / "sys");
+  constexpr auto kHalf = 5ms;
+  const std::string naive_value = (mount.mountpoint() / "class/gpio/gpio530/value").string();
+  // Both run at once, so they share whatever the machine is doing.
+  const pid_t naive = ::fork();
+  if (naive == 0) {
+    ::execl(NAIVE_BLINK_EXE, NAIVE_BLINK_EXE, naive_value.c_str(),
+            std::to_string(std::chrono::microseconds(kHalf).count()).c_str(),
+            std::to_string(periods + 1).c_str(), nullptr);
+    ::_exit(127);
+  }
+  run(daemon_args(daemon, mount.mountpoint().string(), "5ms", periods + 1));
+  int status = 0;
+  ::waitpid(naive, &status, 0);
+
+  const std::int64_t period = std::chrono::nanoseconds(2 * kHalf).count();
+  auto report = [&](std::string_view who, unsigned number) {
+    const auto edges = rising_edges(kernel, number);
+    if (edges.size() < periods + 1) {
+      throw std::runtime_error(fmt::format("{}: only {} edges", who, edges.size()));
+    }
+    const std::int64_t late = edges[periods] - (edges[0] + periods * period);
+    fmt::print("    {:<28} {:>10.3f} ms after {} periods of {} ms\n", who,
+               static_cast<double>(late) / 1e6, periods, period / 1'000'000);
+    return late;
+  };
+  fmt::print("cumulative drift of the on-edge (measured by the fake kernel)\n");
+  const auto blinkd = report("gpio-blinkd (absolute)", 529);
+  const auto seed = report("naive loop (relative sleep)", 530);
+  fmt::print("    ratio naive / gpio-blinkd   {:.0f}x\n",
+             static_cast<double>(seed) / static_cast<double>(std::max<std::int64_t>(blinkd, 1000)));
+}
+
+void cpu_and_memory(const std::string& daemon) {
+  test_support::TempDir dir("gpio-blinkd-bench");
+  fake_sysfs::FakeGpioKernel kernel(kernel_config());
+  fake_sysfs::FakeSysfsMount mount(kernel, dir.path() / "sys");
+  const Run result = run(daemon_args(daemon, mount.mountpoint().string(), "100us", 5000));
+  auto seconds = [](const timeval& time) {
+    return static_cast<double>(time.tv_sec) + static_cast<double>(time.tv_usec) / 1e6;
+  };
+  fmt::print("CPU time per 10k toggles             {:.3f} s user + {:.3f} s system\n",
+             seconds(result.usage.ru_utime), seconds(result.usage.ru_stime));
+  fmt::print("peak RSS                             {} KiB\n", result.usage.ru_maxrss);
+}
+
+void binary_size(const std::string& daemon) {
+  struct stat info {};
+  ::stat(daemon.c_str(), &info);
+  fmt::print("binary size                          {} bytes ({:.2f} MiB) {}\n", info.st_size,
+             static_cast<double>(info.st_size) / (1024.0 * 1024.0), daemon);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::string daemon = DEFAULT_DAEMON_EXE;
+  unsigned periods = 1000;
+  for (int i = 1; i + 1 < argc; i += 2) {
+    const std::string_view option = argv[i];
+    if (option == "--daemon") {
+      daemon = argv[i + 1];
+    } else if (option == "--periods") {
+      periods = static_cast<unsigned>(std::stoul(argv[i + 1]));
+    } else {
+      fmt::print(stderr, "usage: blink-bench [--daemon PATH] [--periods N]\n");
+      return 1;
+    }
+  }
+  try {
+    binary_size(daemon);
+    syscalls_per_toggle(daemon);
+    cpu_and_memory(daemon);
+    drift(daemon, periods);
+  } catch (const std::exception& error) {
+    fmt::print(stderr, "blink-bench: {}\n", error.what());
+    return 1;
+  }
+  return 0;
+}
