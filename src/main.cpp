@@ -166,8 +166,7 @@ class Daemon {
         }
       }
     }
-    for (std::size_t i = 0; i < options_.lines.size(); ++i) {
-      const auto& plan = options_.lines[i];
+    for (const auto& plan : options_.lines) {
       lines_.push_back(backend_->open_output(plan.spec, plan.settings, false));
       logger_.info("line '{}': {}; {}", plan.spec.text, lines_.back()->resolved().describe(),
                    describe_pattern(plan, options_.count));

@@ -36,7 +36,7 @@ int SocketNotifier::send(std::string_view state) {
     return ENAMETOOLONG;
   }
   std::memcpy(address.sun_path, address_.data(), address_.size());
-  socklen_t length = static_cast<socklen_t>(offsetof(sockaddr_un, sun_path) + address_.size());
+  auto length = static_cast<socklen_t>(offsetof(sockaddr_un, sun_path) + address_.size());
   if (address_.front() == '@') {
     address.sun_path[0] = '\0';  // abstract namespace: no trailing NUL counted
   } else {

@@ -29,7 +29,7 @@ class Notifier {
 // Sends nothing: no service manager is listening (hand start, Docker).
 class NullNotifier final : public Notifier {
  public:
-  int send(std::string_view) override { return 0; }
+  int send(std::string_view /*state*/) override { return 0; }
 };
 
 class SocketNotifier final : public Notifier {

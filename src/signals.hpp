@@ -3,7 +3,7 @@
 // lost between checking for it and going to sleep, even as PID 1 in a container.
 #pragma once
 
-#include <signal.h>
+#include <csignal>
 
 #include "blink_loop.hpp"
 
