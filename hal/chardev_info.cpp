@@ -4,6 +4,7 @@
 #include <linux/gpio.h>
 #include <sys/ioctl.h>
 
+#include <cerrno>
 #include <cstring>
 
 #include "hal/posix_file.hpp"
@@ -49,6 +50,20 @@ std::optional<LineInfo> query_chardev_line(const std::filesystem::path& chip_dev
     return info;
   }
   return std::nullopt;
+}
+
+bool chardev_has_uapi_v1(const std::filesystem::path& chip_device) {
+  UniqueFd fd(::open(chip_device.c_str(), O_RDONLY | O_CLOEXEC));
+  if (!fd.valid()) {
+    return true;
+  }
+  gpioline_info v1{};
+  if (::ioctl(fd.get(), GPIO_GET_LINEINFO_IOCTL, &v1) == 0 ||
+      (errno != EINVAL && errno != ENOTTY)) {
+    return true;
+  }
+  gpio_v2_line_info v2{};
+  return ::ioctl(fd.get(), GPIO_V2_GET_LINEINFO_IOCTL, &v2) != 0;
 }
 
 std::optional<ChipInfo> query_chardev_chip(const std::filesystem::path& chip_device) {

@@ -18,4 +18,9 @@ namespace hal {
 // or nullopt when the character device is missing, inaccessible or does not answer.
 [[nodiscard]] std::optional<ChipInfo> query_chardev_chip(const std::filesystem::path& chip_device);
 
+// False when the chip answers the uAPI v2 but refuses the v1 ioctls, as a kernel built
+// without CONFIG_GPIO_CDEV_V1 does (libgpiod 1.6 cannot work there). True otherwise,
+// including when the device cannot be asked at all.
+[[nodiscard]] bool chardev_has_uapi_v1(const std::filesystem::path& chip_device);
+
 }  // namespace hal

@@ -16,8 +16,8 @@
 #include "hal/chardev_info.hpp"
 #include "hal/hal.hpp"
 #include "hal/registry.hpp"
-#include "hal/sysfs/sysfs_chips.hpp"
-#include "hal/sysfs/sysfs_files.hpp"
+#include "hal/sysfs_chips.hpp"
+#include "hal/sysfs_attributes.hpp"
 
 namespace hal::sysfs {
 namespace {

@@ -15,13 +15,20 @@ TEST_CASE("every backend folder is registered sim is never chosen automatically"
 TEST_CASE("auto without any usable backend explains why each candidate was refused") {
   hal::BackendOptions options;
   options.sysfs_root = "/nonexistent-sysfs-root";
+  options.dev_root = "/nonexistent-dev";
   try {
     (void)hal::make_backend("auto", options);
     FAIL("auto chose a backend on a machine without GPIO");
   } catch (const hal::Error& error) {
-    CHECK(std::string(error.what())
-              .find("backend auto: no usable GPIO backend on this machine; sysfs: "
-                    "/nonexistent-sysfs-root/class/gpio/export does not exist") == 0);
+    const std::string message = error.what();
+    CHECK(message.starts_with("backend auto: no usable GPIO backend on this machine; "));
+    CHECK(message.find("sysfs: /nonexistent-sysfs-root/class/gpio/export does not exist") !=
+          std::string::npos);
+    if (hal::find_backend("gpiod") != nullptr) {
+      // The character device is preferred, so it is explained first.
+      CHECK(message.find("gpiod: no /dev/gpiochipN under /nonexistent-dev; sysfs:") !=
+            std::string::npos);
+    }
   }
 }
 

@@ -4,6 +4,8 @@
 #pragma once
 
 #include <filesystem>
+#include <map>
+#include <string>
 #include <vector>
 
 #include "hal/hal.hpp"
@@ -23,5 +25,11 @@ struct SysfsChip {
                                                     const std::filesystem::path& dev_root);
 
 [[nodiscard]] std::vector<ChipInfo> chip_infos(const std::vector<SysfsChip>& chips);
+
+// The first global number of each character-device chip, by its gpiochipN name: from
+// the sysfs class when the kernel has it, else from debugfs. Chips whose base cannot be
+// told are left out (their lines then have no global number).
+[[nodiscard]] std::map<std::string, unsigned> chardev_bases(const std::filesystem::path& sysfs_root,
+                                                            const std::filesystem::path& dev_root);
 
 }  // namespace hal::sysfs

@@ -1,4 +1,4 @@
-#include "hal/sysfs/sysfs_files.hpp"
+#include "hal/sysfs_attributes.hpp"
 
 #include <fcntl.h>
 #include <sys/stat.h>

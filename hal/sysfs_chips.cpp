@@ -1,4 +1,4 @@
-#include "hal/sysfs/sysfs_chips.hpp"
+#include "hal/sysfs_chips.hpp"
 
 #include <algorithm>
 #include <cstdio>
@@ -6,7 +6,7 @@
 #include <system_error>
 
 #include "hal/chardev_info.hpp"
-#include "hal/sysfs/sysfs_files.hpp"
+#include "hal/sysfs_attributes.hpp"
 
 namespace hal::sysfs {
 namespace {
@@ -166,6 +166,27 @@ std::vector<ChipInfo> chip_infos(const std::vector<SysfsChip>& chips) {
     infos.push_back(chip.info);
   }
   return infos;
+}
+
+std::map<std::string, unsigned> chardev_bases(const fs::path& sysfs_root,
+                                              const fs::path& dev_root) {
+  std::map<std::string, unsigned> bases;
+  std::error_code ec;
+  if (fs::is_directory(sysfs_root / "class" / "gpio", ec)) {
+    try {
+      for (const auto& chip : discover_chips(sysfs_root, dev_root)) {
+        if (!chip.info.name.empty()) {
+          bases.emplace(chip.info.name, *chip.info.base);
+        }
+      }
+    } catch (const Error&) {
+      // A malformed sysfs chip costs global numbers only; debugfs may still tell.
+    }
+  }
+  for (const auto& [id, base] : bases_from_debugfs(sysfs_root)) {
+    bases.emplace("gpiochip" + std::to_string(id), base);
+  }
+  return bases;
 }
 
 }  // namespace hal::sysfs

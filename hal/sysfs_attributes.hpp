@@ -1,5 +1,6 @@
-// Checked access to sysfs attributes: every operation first checks that the path
-// exists, and every failure names the path, the errno and what to do.
+// Checked access to sysfs attributes, for every backend that reads or writes sysfs:
+// every operation first checks that the path exists, and every failure names the
+// path, the errno and what to do.
 #pragma once
 
 #include <chrono>
