@@ -11,6 +11,7 @@
 #include <fmt/format.h>
 
 #include "blink_loop.hpp"
+#include "chip_listing.hpp"
 #include "hal/registry.hpp"
 #include "log.hpp"
 #include "notify.hpp"
@@ -189,6 +190,30 @@ class Daemon {
   std::vector<std::unique_ptr<hal::OutputLine>> lines_;
 };
 
+void print_version() {
+  fmt::print("gpio-blinkd {}\nbackends: {}\n", kVersion, backend_names());
+  for (const auto& backend : hal::backends()) {
+    fmt::print("  {:<6} {}\n", backend.name, backend.summary);
+  }
+}
+
+int list_chips(const Options& options, const Environment& environment) {
+  const Logger logger(STDERR_FILENO, options.log_level,
+                      detect_log_style(STDERR_FILENO, environment));
+  hal::BackendOptions backend_options;
+  backend_options.sysfs_root = options.sysfs_root;
+  backend_options.log = logger.sink();
+  try {
+    auto backend = hal::make_backend(options.backend, backend_options);
+    const std::string listing = format_chip_listing(backend->list_chips());
+    fmt::print("{}(backend {})\n", listing, backend->name());
+    return kExitOk;
+  } catch (const hal::Error& error) {
+    logger.error("{}", error.what());
+    return kExitFailure;
+  }
+}
+
 void print_usage_error(const std::string& message, const Environment& environment) {
   const std::string line =
       detect_log_style(STDERR_FILENO, environment) == LogStyle::Journal
@@ -211,8 +236,10 @@ int main(int argc, char** argv) {
         (void)std::fputs(help_text().c_str(), stdout);
         return kExitOk;
       case Action::Version:
-        fmt::print("gpio-blinkd {}\nbackends: {}\n", kVersion, backend_names());
+        print_version();
         return kExitOk;
+      case Action::List:
+        return list_chips(parsed.options, environment);
       case Action::Run:
         break;
     }

@@ -21,10 +21,13 @@ constexpr std::uint64_t kMaxCount = 1'000'000'000'000;
 struct Defaults {
   BlinkPattern pattern;
   bool active_low = false;
+  hal::Drive drive = hal::Drive::PushPull;
+  hal::Bias bias = hal::Bias::AsIs;
 };
 
 struct Collected {
   Defaults defaults;
+  bool list = false;
   std::vector<std::string> line_texts;
   Options options;
 };
@@ -90,6 +93,37 @@ hal::LogLevel parse_log_level(std::string_view text, std::string_view what) {
       fmt::format("{} '{}': expected error, warning, notice, info or debug", what, text));
 }
 
+hal::Drive parse_drive(std::string_view text, std::string_view what) {
+  if (text == "push-pull") {
+    return hal::Drive::PushPull;
+  }
+  if (text == "open-drain") {
+    return hal::Drive::OpenDrain;
+  }
+  if (text == "open-source") {
+    return hal::Drive::OpenSource;
+  }
+  throw UsageError(
+      fmt::format("{} '{}': expected push-pull, open-drain or open-source", what, text));
+}
+
+hal::Bias parse_bias(std::string_view text, std::string_view what) {
+  if (text == "as-is") {
+    return hal::Bias::AsIs;
+  }
+  if (text == "disabled" || text == "disable") {
+    return hal::Bias::Disabled;
+  }
+  if (text == "pull-up") {
+    return hal::Bias::PullUp;
+  }
+  if (text == "pull-down") {
+    return hal::Bias::PullDown;
+  }
+  throw UsageError(
+      fmt::format("{} '{}': expected as-is, disabled, pull-up or pull-down", what, text));
+}
+
 std::string parse_backend(std::string_view text, std::string_view what) {
   if (text != "auto" && hal::find_backend(text) == nullptr) {
     throw UsageError(fmt::format("{} '{}': not a backend of this binary; expected one of {}", what,
@@ -143,6 +177,16 @@ const std::vector<Setting>& settings() {
        [](Collected& c, std::string_view v, std::string_view w) {
          c.defaults.active_low = parse_bool(v, w);
        }},
+      {"--drive", "DRIVE", true,
+       [](Collected& c, std::string_view v, std::string_view w) {
+         c.defaults.drive = parse_drive(v, w);
+       }},
+      {"--bias", "BIAS", true,
+       [](Collected& c, std::string_view v, std::string_view w) {
+         c.defaults.bias = parse_bias(v, w);
+       }},
+      {"--list", "", false,
+       [](Collected& c, std::string_view, std::string_view) { c.list = true; }},
       {"--backend", "BACKEND", true,
        [](Collected& c, std::string_view v, std::string_view w) {
          c.options.backend = parse_backend(v, w);
@@ -182,12 +226,15 @@ void apply_environment(const Environment& environment, Collected& collected) {
     }
     const std::string_view variable = std::string_view(name).substr(kEnvPrefix.size());
     const auto& all = settings();
-    auto found = std::find_if(all.begin(), all.end(),
-                              [&](const Setting& s) { return s.variable == variable; });
+    auto found = std::find_if(all.begin(), all.end(), [&](const Setting& s) {
+      return !s.variable.empty() && s.variable == variable;
+    });
     if (found == all.end()) {
       std::string known;
       for (const auto& s : all) {
-        known += fmt::format("{}{}{}", known.empty() ? "" : ", ", kEnvPrefix, s.variable);
+        if (!s.variable.empty()) {
+          known += fmt::format("{}{}{}", known.empty() ? "" : ", ", kEnvPrefix, s.variable);
+        }
       }
       throw UsageError(fmt::format(
           "environment variable {} is not one gpio-blinkd knows; known: {}", name, known));
@@ -199,6 +246,8 @@ void apply_environment(const Environment& environment, Collected& collected) {
 hal::LineSettings line_settings(const Defaults& defaults) {
   hal::LineSettings settings;
   settings.active_low = defaults.active_low;
+  settings.drive = defaults.drive;
+  settings.bias = defaults.bias;
   return settings;
 }
 
@@ -232,6 +281,12 @@ LinePlan parse_line(std::string_view text, const Defaults& defaults) {
     } else if (key == "phase") {
       need_value(true);
       plan.pattern.phase = parse_duration(value, what);
+    } else if (key == "drive") {
+      need_value(true);
+      plan.settings.drive = parse_drive(value, what);
+    } else if (key == "bias") {
+      need_value(true);
+      plan.settings.bias = parse_bias(value, what);
     } else if (key == "active-low") {
       need_value(false);
       plan.settings.active_low = true;
@@ -240,8 +295,8 @@ LinePlan parse_line(std::string_view text, const Defaults& defaults) {
       plan.settings.active_low = false;
     } else {
       throw UsageError(fmt::format(
-          "line '{}': unknown setting '{}'; expected on=DUR, off=DUR, phase=DUR, active-low or "
-          "active-high",
+          "line '{}': unknown setting '{}'; expected on=DUR, off=DUR, phase=DUR, drive=MODE, "
+          "bias=MODE, active-low or active-high",
           text, item));
     }
     if (next == std::string_view::npos) {
@@ -386,6 +441,11 @@ ParsedCommandLine parse_command_line(std::span<const char* const> args,
   if (auto cli_lines = apply_arguments(args, collected); !cli_lines.empty()) {
     collected.line_texts = std::move(cli_lines);
   }
+  if (collected.list) {
+    parsed.action = Action::List;  // lines, if any, are not needed
+    parsed.options = std::move(collected.options);
+    return parsed;
+  }
   collected.options.lines = plan_lines(collected);
   parsed.options = std::move(collected.options);
   return parsed;
@@ -407,7 +467,7 @@ LINE names a GPIO line as
                          (CHIP is the character device name or the chip label)
   a line name            GPIO17
 SETTINGs after a comma apply to that line only:
-  on=DUR off=DUR phase=DUR active-low active-high
+  on=DUR off=DUR phase=DUR drive=MODE bias=MODE active-low active-high
   e.g.  gpio-blinkd --on 100ms --off 900ms GPIO17 GPIO27,phase=500ms,active-low
 
 Timing:
@@ -417,8 +477,11 @@ Timing:
   --count N              blink N times, then exit 0 (default: until stopped)
 Lines:
   --active-low           lines are on when their physical level is low
+  --drive MODE           push-pull (default), open-drain or open-source (gpiod)
+  --bias MODE            as-is (default), disabled, pull-up or pull-down (gpiod)
   --backend NAME         how lines are driven (default auto):
-      auto     the best usable backend of this machine (never sim)
+      auto     the character device (gpiod) when a /dev/gpiochipN opens, else
+               sysfs; never sim
 {}  --sysfs-root DIR       where sysfs is mounted (default /sys)
   --permission-wait DUR  how long a new sysfs export may stay unwritable while
                          udev fixes its permissions (default 2s)
@@ -428,14 +491,16 @@ Output:
   -v, --verbose          log every edge too
   -q, --quiet            log warnings and errors only
       --log-level LEVEL  error, warning, notice, info (default) or debug
+      --list             list the chips and lines the backend sees, with the
+                         global number sysfs would use, and exit
   -h, --help             show this help and exit
   -V, --version          show the version and exit
 
 DUR is a number with a unit: us, ms, s or m (250us, 500ms, 1.5s, 2m).
 
 Environment (options win): GPIO_BLINKD_LINES (lines separated by spaces),
-GPIO_BLINKD_ON, _OFF, _PHASE, _COUNT, _ACTIVE_LOW, _BACKEND, _SYSFS_ROOT,
-_PERMISSION_WAIT, _UNEXPORT, _LOG_LEVEL. Under systemd, NOTIFY_SOCKET and
+GPIO_BLINKD_ON, _OFF, _PHASE, _COUNT, _ACTIVE_LOW, _DRIVE, _BIAS, _BACKEND,
+_SYSFS_ROOT, _PERMISSION_WAIT, _UNEXPORT, _LOG_LEVEL. Under systemd, NOTIFY_SOCKET and
 WATCHDOG_USEC are honoured (Type=notify, WatchdogSec=).
 
 Signals: SIGTERM, SIGINT and SIGHUP drive every line off, release it and exit 0;

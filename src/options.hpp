@@ -39,7 +39,7 @@ struct Options {
   hal::LogLevel log_level = hal::LogLevel::Info;
 };
 
-enum class Action : std::uint8_t { Run, Help, Version };
+enum class Action : std::uint8_t { Run, Help, Version, List };
 
 struct ParsedCommandLine {
   Action action = Action::Run;

@@ -164,3 +164,29 @@ TEST_CASE("a lone dash and arguments after -- are lines not options") {
   REQUIRE(options.lines.size() == 1);
   CHECK(options.lines[0].spec.text == "-5");
 }
+
+TEST_CASE("drive and bias are global options and per-line settings") {
+  auto options =
+      parse({"--drive", "open-drain", "--bias=pull-up", "17", "18,drive=push-pull,bias=disabled"})
+          .options;
+  CHECK(options.lines[0].settings.drive == hal::Drive::OpenDrain);
+  CHECK(options.lines[0].settings.bias == hal::Bias::PullUp);
+  CHECK(options.lines[1].settings.drive == hal::Drive::PushPull);
+  CHECK(options.lines[1].settings.bias == hal::Bias::Disabled);
+  options = parse({"17"}, {{"GPIO_BLINKD_DRIVE", "open-source"}, {"GPIO_BLINKD_BIAS", "pull-down"}})
+                .options;
+  CHECK(options.lines[0].settings.drive == hal::Drive::OpenSource);
+  CHECK(options.lines[0].settings.bias == hal::Bias::PullDown);
+  CHECK(error_of({"--drive", "totem-pole", "17"}) ==
+        "option --drive 'totem-pole': expected push-pull, open-drain or open-source");
+  CHECK(error_of({"17,bias=up"}) ==
+        "line '17,bias=up' setting bias 'up': expected as-is, disabled, pull-up or pull-down");
+}
+
+TEST_CASE("--list needs no line and keeps the backend options") {
+  const auto parsed = parse({"--list", "--backend", "sim"});
+  CHECK(parsed.action == Action::List);
+  CHECK(parsed.options.backend == "sim");
+  CHECK(parse({"--list", "17"}).action == Action::List);
+  CHECK(error_of({"--list=1"}) == "option --list takes no value");
+}
