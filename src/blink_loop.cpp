@@ -29,11 +29,11 @@ LoopResult BlinkLoop::run() {
       logger_.notice("{}", stats_line(events_.now()));
     }
     if (signals.stop_signal != 0) {
-      return LoopResult{StopReason::Signal, signals.stop_signal};
+      return LoopResult{StopReason::Signal, signals.stop_signal, {}};
     }
     const Instant edge = next_deadline();
     if (edge == kNever) {
-      return LoopResult{StopReason::CountDone, 0};
+      return LoopResult{StopReason::CountDone, 0, shortfall()};
     }
     events_.wait_until(watchdog_ ? std::min(edge, watchdog_->next_deadline()) : edge);
 
@@ -56,7 +56,12 @@ void BlinkLoop::drive_due_edges(Instant now) {
       continue;
     }
     const LineSchedule::Step step = line.schedule.advance(now);
-    line.line->set(step.on);
+    try {
+      line.line->set(step.on);
+    } catch (const hal::Error&) {
+      failed_line_ = static_cast<std::size_t>(&line - lines_.data());
+      throw;
+    }
     ++stats_.toggles;
     stats_.overruns += step.skipped;
     stats_.max_lateness = std::max(stats_.max_lateness, step.lateness);
@@ -85,6 +90,18 @@ void BlinkLoop::report_overrun(const LoopLine& line, const LineSchedule::Step& s
                               : fmt::format(" ({} more skipped since the last report)", others));
   last_overrun_report_ = now;
   unreported_overruns_ = 0;
+}
+
+std::string BlinkLoop::shortfall() const {
+  std::string text;
+  for (const auto& line : lines_) {
+    const auto wanted = line.schedule.blinks_wanted();
+    if (wanted && line.schedule.blinks_driven() < *wanted) {
+      text += fmt::format("{}line '{}' blinked {} of {} times", text.empty() ? "" : ", ", line.name,
+                          line.schedule.blinks_driven(), *wanted);
+    }
+  }
+  return text;
 }
 
 std::string BlinkLoop::stats_line(Instant now) const {

@@ -55,6 +55,9 @@ enum class StopReason : std::uint8_t { Signal, CountDone };
 struct LoopResult {
   StopReason reason = StopReason::CountDone;
   int signal = 0;
+  // With a count: the lines that could not drive every blink ("line 'PE8' blinked 3 of
+  // 5 times"); empty when all did.
+  std::string shortfall;
 };
 
 class BlinkLoop {
@@ -67,12 +70,15 @@ class BlinkLoop {
   LoopResult run();
 
   [[nodiscard]] const LoopStats& stats() const { return stats_; }
+  // The line whose set() threw, by its position in the lines given; none otherwise.
+  [[nodiscard]] std::optional<std::size_t> failed_line() const { return failed_line_; }
   [[nodiscard]] std::string stats_line(Instant now) const;
 
  private:
   void drive_due_edges(Instant now);
   void report_overrun(const LoopLine& line, const LineSchedule::Step& step, Instant now);
   [[nodiscard]] Instant next_deadline() const;
+  [[nodiscard]] std::string shortfall() const;
 
   std::vector<LoopLine> lines_;
   EventSource& events_;
@@ -82,6 +88,7 @@ class BlinkLoop {
   LoopStats stats_;
   bool watchdog_failure_logged_ = false;
   std::optional<Instant> last_overrun_report_;
+  std::optional<std::size_t> failed_line_;
   std::uint64_t unreported_overruns_ = 0;
 };
 

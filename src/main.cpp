@@ -63,10 +63,14 @@ const char* signal_name(int signal) {
 
 // Drive every line to its safe level (logically off). Returns false when one failed;
 // the others are still tried.
-bool drive_all_off(const std::vector<std::unique_ptr<hal::OutputLine>>& lines,
-                   const Logger& logger) {
+bool drive_all_off(const std::vector<std::unique_ptr<hal::OutputLine>>& lines, const Logger& logger,
+                   std::optional<std::size_t> broken = std::nullopt) {
   bool all_off = true;
-  for (const auto& line : lines) {
+  for (std::size_t index = 0; index < lines.size(); ++index) {
+    if (index == broken) {
+      continue;  // its failure was reported already and would only repeat
+    }
+    const auto& line = lines[index];
     try {
       line->set(false);
     } catch (const hal::Error& error) {
@@ -123,7 +127,7 @@ class Daemon {
       result = loop.run();
     } catch (const hal::Error& error) {
       logger_.info("{}", loop.stats_line(events_.now()));
-      return fail(error.what());
+      return fail(error.what(), loop.failed_line());
     }
 
     (void)notify_.notifier->send("STOPPING=1\nSTATUS=Stopping: driving lines to their safe level");
@@ -132,6 +136,13 @@ class Daemon {
     logger_.info("{}", loop.stats_line(events_.now()));
     if (!all_off) {
       logger_.error("stopped, but not every line reached its safe level");
+      return kExitFailure;
+    }
+    if (!result.shortfall.empty()) {
+      logger_.error(
+          "{}: the machine woke too late for the on-edges (see the overrun warnings); "
+          "a longer --on helps",
+          result.shortfall);
       return kExitFailure;
     }
     if (result.reason == StopReason::Signal) {
@@ -174,10 +185,10 @@ class Daemon {
     }
   }
 
-  int fail(const std::string& message) {
+  int fail(const std::string& message, std::optional<std::size_t> broken = std::nullopt) {
     logger_.error("{}", message);
     (void)notify_.notifier->send(fmt::format("STATUS=Failed: {}", message));
-    drive_all_off(lines_, logger_);
+    drive_all_off(lines_, logger_, broken);
     lines_.clear();
     return kExitFailure;
   }

@@ -5,12 +5,8 @@
 namespace blinkd {
 
 LineSchedule::LineSchedule(const BlinkPattern& pattern, Instant start,
-                           std::optional<std::uint64_t> cycles)
-    : pattern_(pattern), start_(start) {
-  if (cycles) {
-    edges_total_ = *cycles * 2;
-  }
-}
+                           std::optional<std::uint64_t> blinks)
+    : pattern_(pattern), start_(start), blinks_wanted_(blinks) {}
 
 Instant LineSchedule::deadline_of(std::uint64_t edge) const {
   const auto blink = static_cast<Duration::rep>(edge / 2);
@@ -21,11 +17,13 @@ Instant LineSchedule::deadline_of(std::uint64_t edge) const {
   return at;
 }
 
+bool LineSchedule::finished() const {
+  // Done once the off-edge after the last wanted blink is driven, or once giving up.
+  return blinks_wanted_ && next_edge_ % 2 == 0 && (blinks_driven_ >= *blinks_wanted_ || gave_up_);
+}
+
 Instant LineSchedule::next_deadline() const {
-  if (edges_total_ && next_edge_ >= *edges_total_) {
-    return kNever;
-  }
-  return deadline_of(next_edge_);
+  return finished() ? kNever : deadline_of(next_edge_);
 }
 
 LineSchedule::Step LineSchedule::advance(Instant now) {
@@ -38,14 +36,24 @@ LineSchedule::Step LineSchedule::advance(Instant now) {
     const Duration into = elapsed % pattern_.period();
     latest = std::max(latest, blink * 2 + (into >= pattern_.on ? 1 : 0));
   }
-  if (edges_total_) {
-    latest = std::min(latest, *edges_total_ - 1);
+  if (blinks_wanted_ && blinks_driven_ >= *blinks_wanted_) {
+    latest = next_edge_;  // only the final off-edge is left, however late
   }
   Step step;
   step.on = latest % 2 == 0;
   step.skipped = latest - next_edge_;
   step.lateness = now - deadline_of(latest);
   step.woke_late = now - deadline_of(next_edge_);
+  if (step.on) {
+    ++blinks_driven_;
+    missed_in_a_row_ = 0;
+  } else if (step.skipped > 0) {
+    ++missed_in_a_row_;  // woke in an off-time: this blink's on-edge was never driven
+  }
+  // A machine that wakes too late for every on-edge would never finish a count.
+  if (blinks_wanted_ && missed_in_a_row_ >= std::max<std::uint64_t>(2 * *blinks_wanted_, 10)) {
+    gave_up_ = true;
+  }
   next_edge_ = latest + 1;
   return step;
 }

@@ -18,12 +18,15 @@ inline constexpr Instant kNever = Instant::max();
 
 class LineSchedule {
  public:
-  // `cycles`: how many blinks (on-edge then off-edge) to run; none = forever.
-  LineSchedule(const BlinkPattern& pattern, Instant start, std::optional<std::uint64_t> cycles);
+  // `blinks`: how many on-edges to drive, each followed by its off-edge; none = forever.
+  // Edges skipped while the loop was late do not count: the line really blinks that
+  // many times, on the same grid. A machine that wakes too late for max(2N, 10) on-edges
+  // in a row gives up (blinks_driven() then tells); one long stall does not.
+  LineSchedule(const BlinkPattern& pattern, Instant start, std::optional<std::uint64_t> blinks);
 
   // When the next edge is due; kNever once every cycle has run.
   [[nodiscard]] Instant next_deadline() const;
-  [[nodiscard]] bool finished() const { return next_deadline() == kNever; }
+  [[nodiscard]] bool finished() const;
 
   struct Step {
     bool on = false;            // the level to drive now
@@ -36,15 +39,19 @@ class LineSchedule {
   // Precondition: next_deadline() <= now.
   Step advance(Instant now);
 
-  // Blinks begun so far (on-edges taken, skipped ones included).
-  [[nodiscard]] std::uint64_t blinks_started() const { return (next_edge_ + 1) / 2; }
+  // On-edges driven so far.
+  [[nodiscard]] std::uint64_t blinks_driven() const { return blinks_driven_; }
+  [[nodiscard]] std::optional<std::uint64_t> blinks_wanted() const { return blinks_wanted_; }
 
  private:
   [[nodiscard]] Instant deadline_of(std::uint64_t edge) const;
 
   BlinkPattern pattern_;
   Instant start_;
-  std::optional<std::uint64_t> edges_total_;
+  std::optional<std::uint64_t> blinks_wanted_;
+  std::uint64_t blinks_driven_ = 0;
+  std::uint64_t missed_in_a_row_ = 0;
+  bool gave_up_ = false;
   std::uint64_t next_edge_ = 0;  // even: on-edge of blink next_edge_/2; odd: its off-edge
 };
 

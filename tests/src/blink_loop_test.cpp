@@ -217,9 +217,13 @@ TEST_CASE("overruns are reported once per interval with a count of the ones in b
   RecordingLine line(h.events);
   // Every wait wakes 150ms late on a 100ms half-period: one edge skipped every time.
   h.events.lateness_of_wait = [](int) { return Duration(150ms); };
-  std::vector<LoopLine> lines{{&line, LineSchedule({100ms, 100ms, 0ms}, h.start, 100), "a"}};
+  std::vector<LoopLine> lines{{&line, LineSchedule({100ms, 100ms, 0ms}, h.start, 50), "a"}};
   BlinkLoop loop(std::move(lines), h.events, h.notifier, h.logger, std::nullopt, h.start);
-  (void)loop.run();  // 20 s of blinking
+  // Every wake lands in an off-time: no blink is ever driven, and the count gives up
+  // after 100 periods (20 s) instead of hanging, saying so.
+  const auto result = loop.run();
+  CHECK(result.reason == StopReason::CountDone);
+  CHECK(result.shortfall == "line 'a' blinked 0 of 50 times");
   const std::string log = h.log();
   int warnings = 0;
   for (auto at = log.find("warning"); at != std::string::npos; at = log.find("warning", at + 1)) {

@@ -16,6 +16,6 @@ TEST_CASE("the listing shows each chip and line with its global number and its u
       "  line   1  global 513    -                 output\n"
       "  line   2  global 514    \"GPIO2\"           output  active-low  used by \"gpio-blinkd\"\n"
       "gpiochip1 [gpio-sim.0-node0]: 1 line, no global numbers\n"
-      "  line   0    -                 input  used by \"sysfs\"\n");
+      "  line   0    -                 input   used by \"sysfs\"\n");
   CHECK(blinkd::format_chip_listing({}) == "no GPIO chips\n");
 }

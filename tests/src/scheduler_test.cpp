@@ -78,17 +78,43 @@ TEST_CASE("a count ends with the line off after exactly that many on-edges") {
   CHECK(on_edges == 3);
   CHECK(off_edges == 3);
   CHECK_FALSE(last);
-  CHECK(schedule.blinks_started() == 3);
+  CHECK(schedule.blinks_driven() == 3);
   CHECK(schedule.next_deadline() == kNever);
 }
 
-TEST_CASE("an overrun past the end of a count still ends with the final off-edge") {
+TEST_CASE("skipped blinks do not count: a count is of on-edges really driven") {
   LineSchedule schedule(kPattern, kStart, 2);
-  (void)schedule.advance(kStart);
-  const auto step = schedule.advance(kStart + 60s);
+  (void)schedule.advance(kStart);  // blink 1
+  // Asleep for a minute, waking inside an off-time: the off-edge is driven, the blinks
+  // in between were never seen and do not count.
+  auto step = schedule.advance(kStart + 60s + 500ms);
   CHECK_FALSE(step.on);
-  CHECK(step.skipped == 2);  // off@0.1, on@1 skipped; off@1.1 driven
+  CHECK(step.skipped == 120);
+  CHECK(schedule.blinks_driven() == 1);
+  CHECK_FALSE(schedule.finished());
+  step = schedule.advance(schedule.next_deadline());  // blink 2, on the original grid
+  CHECK(step.on);
+  CHECK(schedule.blinks_driven() == 2);
+  CHECK(schedule.next_deadline() == kStart + 61s + 100ms);
+  // However late the loop wakes now, only the final off-edge is left.
+  step = schedule.advance(kStart + 90s);
+  CHECK_FALSE(step.on);
+  CHECK(step.skipped == 0);
   CHECK(schedule.finished());
+  CHECK(schedule.next_deadline() == kNever);
+}
+
+TEST_CASE("a count gives up when every on-edge is missed instead of never finishing") {
+  LineSchedule schedule(kPattern, kStart, 3);
+  int wakes = 0;
+  while (!schedule.finished()) {
+    // Always waking 200ms after the on-edge, inside the 900ms off-time.
+    const auto step = schedule.advance(schedule.next_deadline() + 200ms);
+    CHECK_FALSE(step.on);
+    REQUIRE(++wakes < 100);
+  }
+  CHECK(schedule.blinks_driven() == 0);
+  CHECK(wakes == 10);  // max(2 * 3, 10) misses in a row
 }
 
 TEST_CASE("a periodic deadline fires once when late and moves to the next future slot") {
