@@ -21,6 +21,13 @@
  *       for DURATION_MS; print "T_US VALUE" for the first sample and for each
  *       change (T_US relative to the start), then
  *       "# samples=N changes=N duration_us=N max_gap_us=N".
+ *   gpio-sample-all INTERVAL_US DURATION_MS PATH...
+ *       The same for up to 16 value files read in one pass, so their edges
+ *       share one clock (phases, inverted lines): "T_US V1 V2 ..." for the
+ *       first pass and for each pass in which any value changed, then the
+ *       same "# samples=..." summary (changes = passes with a change).
+ *   gpio-now
+ *       Print CLOCK_MONOTONIC in microseconds (for latency measurements).
  *   gpio-write PATH DATA
  *       open(O_WRONLY) + one write(); prints "OK" (exit 0) or the errno name,
  *       e.g. "EBUSY" (exit 1).  For sysfs export/unexport/direction/value.
@@ -61,6 +68,8 @@ static int usage(void)
 		"       gpio-lineinfo CHIPDEV OFFSET\n"
 		"       gpio-chipinfo CHIPDEV\n"
 		"       gpio-sample PATH INTERVAL_US DURATION_MS\n"
+		"       gpio-sample-all INTERVAL_US DURATION_MS PATH...\n"
+		"       gpio-now\n"
 		"       gpio-write PATH DATA\n"
 		"       gpio-fdtest PATH\n");
 	return 2;
@@ -332,6 +341,84 @@ static int cmd_sample(int argc, char **argv)
 	return 0;
 }
 
+#define SAMPLE_MAX_FILES 16
+
+static int cmd_sample_all(int argc, char **argv)
+{
+	long interval_us, duration_ms, samples = 0, changes = 0;
+	int64_t start, t, last_t, max_gap = 0;
+	struct timespec next;
+	char buf[8];
+	int fds[SAMPLE_MAX_FILES], prev[SAMPLE_MAX_FILES], cur[SAMPLE_MAX_FILES];
+	int nfiles, i, changed, first = 1;
+	ssize_t n;
+
+	if (argc < 4 || argc - 3 > SAMPLE_MAX_FILES)
+		return usage();
+	interval_us = parse_long(argv[1], "interval");
+	duration_ms = parse_long(argv[2], "duration");
+	if (interval_us <= 0 || duration_ms <= 0)
+		return usage();
+	nfiles = argc - 3;
+	for (i = 0; i < nfiles; i++) {
+		fds[i] = open(argv[3 + i], O_RDONLY | O_CLOEXEC);
+		if (fds[i] < 0)
+			return die_errno(argv[3 + i]);
+		prev[i] = -1;
+	}
+
+	clock_gettime(CLOCK_MONOTONIC, &next);
+	start = now_us();
+	last_t = start;
+	for (;;) {
+		for (i = 0; i < nfiles; i++) {
+			n = pread(fds[i], buf, sizeof(buf) - 1, 0);
+			if (n < 0)
+				return die_errno(argv[3 + i]);
+			cur[i] = (n > 0 && buf[0] == '1') ? 1 : 0;
+		}
+		t = now_us();
+		samples++;
+		if (t - last_t > max_gap)
+			max_gap = t - last_t;
+		last_t = t;
+		changed = first;
+		for (i = 0; i < nfiles; i++)
+			changed |= cur[i] != prev[i];
+		if (changed) {
+			if (!first)
+				changes++;
+			printf("%" PRId64, t - start);
+			for (i = 0; i < nfiles; i++) {
+				printf(" %d", cur[i]);
+				prev[i] = cur[i];
+			}
+			printf("\n");
+			first = 0;
+		}
+		if (t - start >= (int64_t)duration_ms * 1000)
+			break;
+		next.tv_nsec += interval_us * 1000;
+		while (next.tv_nsec >= 1000000000L) {
+			next.tv_nsec -= 1000000000L;
+			next.tv_sec++;
+		}
+		clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &next, NULL);
+	}
+	printf("# samples=%ld changes=%ld duration_us=%" PRId64 " max_gap_us=%" PRId64 "\n",
+	       samples, changes, t - start, max_gap);
+	return 0;
+}
+
+static int cmd_now(int argc, char **argv)
+{
+	(void)argv;
+	if (argc != 1)
+		return usage();
+	printf("%" PRId64 "\n", now_us());
+	return 0;
+}
+
 static int cmd_write(int argc, char **argv)
 {
 	size_t len;
@@ -414,6 +501,7 @@ static int dispatch(const char *name, int argc, char **argv)
 		{ "gpio-hold", cmd_hold },         { "gpio-lineinfo", cmd_lineinfo },
 		{ "gpio-chipinfo", cmd_chipinfo }, { "gpio-sample", cmd_sample },
 		{ "gpio-write", cmd_write },       { "gpio-fdtest", cmd_fdtest },
+		{ "gpio-sample-all", cmd_sample_all }, { "gpio-now", cmd_now },
 	};
 	size_t i;
 

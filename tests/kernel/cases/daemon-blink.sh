@@ -1,0 +1,133 @@
+#!/bin/sh
+# daemon-blink.sh - guest script: gpio-blinkd --backend sysfs blinking real
+# gpio-sim lines (timing, several lines with phases, active-low, SIGTERM).
+# Every level is read from outside the daemon, through gpio-sim's
+# sim_gpioX/value (the level the simulated pin is really driven to).
+# Run by tests/kernel/cases/run-guest-group; by hand:
+#   tests/kernel/qemu-gpio-run --arch amd64 --payload build/release-static-tests/src/gpio-blinkd \
+#       --payload tests/kernel/cases/daemon-lib.sh tests/kernel/cases/daemon-blink.sh
+# shellcheck disable=SC1091  # payload copy of tests/kernel/cases/daemon-lib.sh
+. /payload/daemon-lib.sh
+
+sim_chip_create blink 8 --label blinkd-blink >/dev/null || { echo "setup: sim_chip_create failed"; exit 1; }
+C=$SIM_BLINK_CHIP
+T=$DL_TMP
+
+# ---------------------------------------------------------------------------
+if case_wanted blink-timing; then
+    case_begin blink-timing "--on 150ms --off 250ms --count 5: exactly 10 edges, high/low times and period as requested, ends low, exit 0"
+    sample_start "$T/timing.wave" 15000 "$(sim_path blink 0)"
+    usleep 100000 # the sampler sees the idle level first
+    blinkd_start "$T/timing.log" --on 150ms --off 250ms --count 5 "$C:0"
+    blinkd_wait "$BLINKD_PID" 8000
+    sample_stop
+    w=$(wave "$T/timing.wave" 1)
+    echo "  wave: $w"
+    check_eq "exit status" "$BLINKD_RC" 0
+    check_eq "edges (5 on + 5 off)" "$(wave_get "$w" edges)" 10
+    check_eq "rising edges" "$(wave_get "$w" rises)" 5
+    within "mean high time (ms)" "$(wave_get "$w" high_ms)" 150 30
+    within "mean low time (ms)" "$(wave_get "$w" low_ms)" 250 30
+    within "mean period (ms)" "$(wave_get "$w" period_ms)" 400 40
+    check_eq "level before and after" "$(wave_get "$w" first)$(wave_get "$w" last)" 00
+    check_eq "physical level after exit" "$(sim_value blink 0)" 0
+    log_has "stderr says the count is done" "$T/timing.log" "done: 5 blinks per line; every line is off and released"
+    case_end
+fi
+
+# ---------------------------------------------------------------------------
+# One daemon, four lines: L1 plain, L2 phase=100ms, L3 its own on/off,
+# L4 active-low; global --on 200ms --off 200ms.  Sampled together for 2.3 s
+# after "ready", then SIGTERM.
+multi_started=0
+if case_wanted blink-phases || case_wanted active-low || case_wanted sigterm-safe-level; then
+    sample_start "$T/multi.wave" 15000 "$(sim_path blink 1)" "$(sim_path blink 2)" "$(sim_path blink 3)" "$(sim_path blink 4)"
+    usleep 100000
+    blinkd_start "$T/multi.log" --on 200ms --off 200ms "$C:1" "$C:2,phase=100ms" "$C:3,on=100ms,off=100ms" "$C:4,active-low"
+    MULTI_PID=$BLINKD_PID
+    # 2.3 s of blinking after "ready" (a loaded host can delay the start by seconds)
+    blinkd_ready "$T/multi.log" && multi_started=1
+    usleep 2150000
+    sample_stop
+    W1=$(wave "$T/multi.wave" 1)
+    W2=$(wave "$T/multi.wave" 2)
+    W3=$(wave "$T/multi.wave" 3)
+    W4=$(wave "$T/multi.wave" 4)
+    echo "  L1 plain:        $W1"
+    echo "  L2 phase=100ms:  $W2"
+    echo "  L3 on/off=100ms: $W3"
+    echo "  L4 active-low:   $W4"
+fi
+
+if case_wanted blink-phases; then
+    case_begin blink-phases "four lines in one daemon: each keeps its own period, phase=100ms delays a line by 100 ms"
+    check_eq "daemon ready" "$multi_started" 1
+    log_has "stderr says 4 lines" "$T/multi.log" "ready: Blinking 4 lines"
+    at_least "L1 rising edges in 2.3 s" "$(wave_get "$W1" rises)" 5
+    within "L1 period (ms)" "$(wave_get "$W1" period_ms)" 400 40
+    within "L1 high time (ms)" "$(wave_get "$W1" high_ms)" 200 30
+    within "L2 period (ms)" "$(wave_get "$W2" period_ms)" 400 40
+    within "L2 high time (ms)" "$(wave_get "$W2" high_ms)" 200 30
+    within "L2 rises after L1 by the phase (ms)" "$(lag "$T/multi.wave" 1 2)" 100 30
+    at_least "L3 rising edges in 2.3 s" "$(wave_get "$W3" rises)" 10
+    within "L3 period, its own on/off (ms)" "$(wave_get "$W3" period_ms)" 200 25
+    within "L3 high time (ms)" "$(wave_get "$W3" high_ms)" 100 25
+    within "L1 rises when L3 does (ms)" "$(lag "$T/multi.wave" 3 1)" 0 30
+    case_end
+fi
+
+if case_wanted active-low; then
+    case_begin active-low "active-low: the physical level is the inverse of the logical one (per line and --active-low)"
+    check_eq "L4 sysfs active_low" "$(cat "/sys/class/gpio/gpio$((SIM_BLINK_BASE + 4))/active_low" 2>&1)" 1
+    check_eq "L4 goes high first (off = high), then blinks" "$(wave_get "$W4" levels | cut -c1-3)" 010
+    within "L4 low (= on) time (ms)" "$(wave_get "$W4" low_ms)" 200 30
+    at_most "time L4 has the same level as L1 (per mille, want inverse)" "$(same_permille "$T/multi.wave" 1 4)" 50
+    # --active-low for all lines, --count 2: idle 0, export as off = high,
+    # on = low, off = high, on = low, off = high
+    sample_start "$T/al.wave" 15000 "$(sim_path blink 5)" "$(sim_path blink 6)"
+    usleep 100000
+    blinkd_start "$T/al.log" --active-low --on 150ms --off 150ms --count 2 "$C:5" "$C:6,active-high"
+    blinkd_wait "$BLINKD_PID" 6000
+    sample_stop
+    w5=$(wave "$T/al.wave" 1)
+    w6=$(wave "$T/al.wave" 2)
+    echo "  --active-low:            $w5"
+    echo "  --active-low + ,active-high: $w6"
+    check_eq "--active-low run exit status" "$BLINKD_RC" 0
+    check_eq "--active-low physical levels" "$(wave_get "$w5" levels)" 010101
+    within "--active-low low (= on) time (ms)" "$(wave_get "$w5" low_ms)" 150 30
+    check_eq "--active-low line rests high after exit" "$(sim_value blink 5)" 1
+    check_eq "line override active-high: physical levels" "$(wave_get "$w6" levels)" 01010
+    check_eq "active-high line rests low after exit" "$(sim_value blink 6)" 0
+    case_end
+fi
+
+if case_wanted sigterm-safe-level; then
+    case_begin sigterm-safe-level "SIGTERM while lines are on: every line goes to its safe level (active-low = high), exit 0"
+    check "daemon still running" kill -0 "$MULTI_PID"
+    # SIGTERM while L1 is on (physically high) and L4 is on (physically low)
+    # (one cat reads both, so that the pair is not torn by an edge in between)
+    _deadline=$(($(gpio-now) + 2000000))
+    while :; do
+        lv=$(cat "$(sim_path blink 1)" "$(sim_path blink 4)" | tr -d '\n')
+        [ "$lv" = 10 ] || [ "$(gpio-now)" -gt "$_deadline" ] && break
+        usleep 2000
+    done
+    kill -TERM "$MULTI_PID"
+    check_eq "L1 on and L4 on (levels L1 L4) when SIGTERM was sent" "$lv" 10
+    blinkd_wait "$MULTI_PID" 3000
+    check_eq "exit status after SIGTERM" "$BLINKD_RC" 0
+    at_most "exit after SIGTERM (ms)" "$BLINKD_WAIT_MS" 1000
+    check_eq "physical levels L1..L4 (L4 active-low: off = high)" \
+        "$(sim_value blink 1)$(sim_value blink 2)$(sim_value blink 3)$(sim_value blink 4)" 0001
+    usleep 300000
+    check_eq "levels unchanged 300 ms later" \
+        "$(sim_value blink 1)$(sim_value blink 2)$(sim_value blink 3)$(sim_value blink 4)" 0001
+    log_has "stderr names the signal" "$T/multi.log" "SIGTERM received: every line is off and released; exiting"
+    case_end
+elif [ "$multi_started" = 1 ]; then
+    kill -TERM "$MULTI_PID"
+    blinkd_wait "$MULTI_PID" 3000
+fi
+
+cases_done

@@ -1,0 +1,301 @@
+#!/bin/sh
+# daemon-lib.sh - guest-side helpers for the kernel tests of gpio-blinkd's sysfs
+# backend (tests/kernel/cases/daemon-*.sh).  Shipped to the guest as a payload
+# (/payload/daemon-lib.sh) next to the static daemon; sources /lib/gpio-guest.sh.
+#
+# Environment (set by run-guest-group through qemu-gpio-run --env):
+#   BLINKD   path of the daemon in the guest (default /payload/gpio-blinkd)
+#   CASES    optional space-separated case ids: run only these
+#
+# Report format (parsed by check-case on the host, one section per case):
+#   === CASE <id>: <what it proves>
+#   PASS: ... / FAIL: ...                 (guest-lib check/check_eq lines)
+#   CASE <id> PASS (N checks) | CASE <id> FAIL (F of N checks failed)
+#   ... and once at the end:  ALL CASES REPORTED: N cases, F failed
+# The script exits 0 when every case passed, 1 otherwise.
+# shellcheck disable=SC1091  # the guest copy of tests/kernel/guest-lib.sh
+. /lib/gpio-guest.sh
+
+BLINKD=${BLINKD:-/payload/gpio-blinkd}
+DL_CASES_RUN=0
+DL_CASES_FAILED=0
+DL_TMP=/tmp/blinkd-cases
+mkdir -p "$DL_TMP"
+
+# --- cases ---------------------------------------------------------------------
+# case_wanted ID: true when ID is selected (CASES empty = all)
+case_wanted() {
+    [ -z "${CASES:-}" ] && return 0
+    for _w in $CASES; do [ "$_w" = "$1" ] && return 0; done
+    return 1
+}
+
+# case_begin ID DESCRIPTION
+case_begin() {
+    CASE_ID=$1
+    CASE_FAIL0=$GPIO_CHECK_FAIL
+    CASE_PASS0=$GPIO_CHECK_PASS
+    CASE_T0=$(gpio-now)
+    echo "=== CASE $1: $2"
+}
+
+# case_end: prints the verdict of the current case
+case_end() {
+    _f=$((GPIO_CHECK_FAIL - CASE_FAIL0))
+    _p=$((GPIO_CHECK_PASS - CASE_PASS0))
+    _ms=$((($(gpio-now) - CASE_T0) / 1000))
+    DL_CASES_RUN=$((DL_CASES_RUN + 1))
+    if [ "$_f" -eq 0 ] && [ "$_p" -gt 0 ]; then
+        echo "CASE $CASE_ID PASS ($_p checks, ${_ms} ms)"
+    else
+        DL_CASES_FAILED=$((DL_CASES_FAILED + 1))
+        echo "CASE $CASE_ID FAIL ($_f of $((_p + _f)) checks failed, ${_ms} ms)"
+    fi
+}
+
+# cases_done: final line; exit status of the guest script
+cases_done() {
+    echo "ALL CASES REPORTED: $DL_CASES_RUN cases, $DL_CASES_FAILED failed"
+    [ "$DL_CASES_FAILED" -eq 0 ]
+}
+
+# fail_now DESC: a failed check without a command (setup problems)
+fail_now() { check "$1" false; }
+
+is_int() { case "$1" in '' | - | *[!0-9-]* | ?*-*) return 1 ;; esac; }
+
+# within DESC GOT WANT TOL: passes when |GOT - WANT| <= TOL (integers)
+within() {
+    _d=999999999
+    if is_int "$2"; then _d=$(($2 - $3)); fi
+    [ "$_d" -lt 0 ] && _d=$((-_d))
+    if [ "$_d" -le "$4" ]; then
+        check "$1: $2, want $3 +- $4" true
+    else
+        check "$1: got '$2', want $3 +- $4" false
+    fi
+}
+
+# at_most DESC GOT MAX / at_least DESC GOT MIN
+at_most() {
+    if is_int "$2" && [ "$2" -le "$3" ]; then check "$1: $2 <= $3" true
+    else check "$1: got '$2', want <= $3" false; fi
+}
+at_least() {
+    if is_int "$2" && [ "$2" -ge "$3" ]; then check "$1: $2 >= $3" true
+    else check "$1: got '$2', want >= $3" false; fi
+}
+
+# log_has DESC FILE FIXED-STRING: the daemon's stderr contains the text
+log_has() {
+    if grep -qF -- "$3" "$2"; then
+        check "$1" true
+    else
+        check "$1 (stderr lacks: $3)" false
+        dl_show_log "$2"
+    fi
+}
+
+dl_show_log() {
+    echo "--- daemon stderr ($1), last lines:"
+    tail -n 12 "$1" | sed 's/^/  | /'
+}
+
+# --- the daemon ----------------------------------------------------------------
+# blinkd_start LOG ARGS...: starts the daemon (--backend sysfs) in the
+# background with stderr to LOG; sets BLINKD_PID
+blinkd_start() {
+    _log=$1
+    shift
+    "$BLINKD" --backend sysfs "$@" </dev/null >"$_log.out" 2>"$_log" &
+    BLINKD_PID=$!
+}
+
+# wait_log LOG FIXED-STRING [TIMEOUT_MS]: waits until LOG contains the text;
+# returns 1 on timeout or when the daemon BLINKD_PID ended first
+wait_log() {
+    _deadline=$(($(gpio-now) + ${3:-5000} * 1000))
+    while ! grep -qF -- "$2" "$1"; do
+        if [ "$(gpio-now)" -gt "$_deadline" ]; then
+            echo "timeout waiting for '$2' in $1"
+            return 1
+        fi
+        if [ -n "${BLINKD_PID:-}" ] && ! kill -0 "$BLINKD_PID" 2>/dev/null; then
+            grep -qF -- "$2" "$1" && return 0
+            echo "the daemon ended before '$2' appeared in $1"
+            return 1
+        fi
+        usleep 10000
+    done
+    return 0
+}
+
+# blinkd_ready LOG: waits for the "ready:" line (up to 10 s)
+blinkd_ready() { wait_log "$1" "ready: Blinking" 10000; }
+
+# blinkd_wait PID TIMEOUT_MS: waits for the daemon to end; SIGKILLs it after
+# TIMEOUT_MS.  Sets BLINKD_RC (137 = had to be killed) and BLINKD_WAIT_MS
+# (time from the call until the exit was seen).
+blinkd_wait() {
+    _t0=$(gpio-now)
+    (usleep $(($2 * 1000)) && kill -KILL "$1" 2>/dev/null) </dev/null >/dev/null 2>&1 &
+    _killer=$!
+    wait "$1"
+    # shellcheck disable=SC2034  # read by the case scripts
+    BLINKD_RC=$?
+    # shellcheck disable=SC2034
+    BLINKD_WAIT_MS=$((($(gpio-now) - _t0) / 1000))
+    kill "$_killer" 2>/dev/null
+    wait "$_killer" 2>/dev/null
+    return 0
+}
+
+# wait_level NAME OFF LEVEL [BANK] [TIMEOUT_MS]: polls sim_value
+wait_level() {
+    _deadline=$(($(gpio-now) + ${5:-3000} * 1000))
+    while [ "$(sim_value "$1" "$2" "${4:-0}")" != "$3" ]; do
+        [ "$(gpio-now)" -gt "$_deadline" ] && return 1
+        usleep 2000
+    done
+    return 0
+}
+
+# --- waveforms -----------------------------------------------------------------
+# sample_start FILE DURATION_MS VALUEFILE...: gpio-sample-all (1 ms) in the
+# background; sets SAMPLER_PID.  Columns of FILE: t_us, then one per VALUEFILE.
+sample_start() {
+    _f=$1 _d=$2
+    shift 2
+    gpio-sample-all 1000 "$_d" "$@" >"$_f" 2>&1 &
+    SAMPLER_PID=$!
+}
+
+# sample_stop: ends the sampler SAMPLER_PID 150 ms from now (its output so far
+# is complete: it writes line by line)
+sample_stop() {
+    usleep 150000
+    kill -TERM "$SAMPLER_PID" 2>/dev/null
+    wait "$SAMPLER_PID" 2>/dev/null
+    return 0
+}
+
+# sim_path NAME OFF [BANK]: the simulator's view of a line (its real level)
+sim_path() { echo "$(sim_var "$1" "${3:-0}" OUTSIDE)/sim_gpio$2/value"; }
+
+# wave FILE COL: summary of column COL (1 = first value file) of a
+# gpio-sample-all output, times in ms:
+#   edges= rises= falls= first= last= high_ms= low_ms= period_ms= first_rise_ms=
+#   levels=0101...   (the sequence of levels, at most 40)
+# high_ms/low_ms: mean of the complete high/low intervals; period_ms: mean
+# rise-to-rise time; -1 when there is nothing to measure.
+wave() {
+    awk -v c=$(($2 + 1)) '
+        /^#/ { next }
+        NF < c { next }
+        {
+            t = $1 / 1000.0; v = $c
+            if (n == 0) { first = v; prev = v; levels = v; n = 1; next }
+            if (v == prev) next
+            edges++
+            if (length(levels) < 40) levels = levels v
+            if (v == 1) {
+                rises++
+                if (rises == 1) r1 = t
+                rl = t
+                if (hf) { lows += t - tf; nl++ }
+                tr = t; hr = 1
+            } else {
+                falls++
+                if (hr) { highs += t - tr; nh++ }
+                tf = t; hf = 1
+            }
+            prev = v
+        }
+        END {
+            hi = -1; lo = -1; per = -1; fr = -1
+            if (nh) hi = highs / nh + 0.5
+            if (nl) lo = lows / nl + 0.5
+            if (rises >= 2) per = (rl - r1) / (rises - 1) + 0.5
+            if (rises) fr = r1 + 0.5
+            printf "edges=%d rises=%d falls=%d first=%s last=%s high_ms=%d low_ms=%d period_ms=%d first_rise_ms=%d levels=%s\n",
+                edges, rises, falls, first, prev, hi, lo, per, fr, levels
+        }' "$1"
+}
+
+# wave_get SUMMARY KEY: one field of a wave summary
+wave_get() { echo "$1" | tr ' ' '\n' | sed -n "s/^$2=//p"; }
+
+# lag FILE COL_A COL_B: mean signed delay (ms) from the nearest rise of A to
+# each rise of B (-1 when either has no rise; a negative mean prints as is)
+lag() {
+    awk -v a=$(($2 + 1)) -v b=$(($3 + 1)) '
+        /^#/ { next }
+        {
+            t = $1 / 1000.0
+            if (n && $a == 1 && pa == 0) ra[++na] = t
+            if (n && $b == 1 && pb == 0) rb[++nb] = t
+            pa = $a; pb = $b; n = 1
+        }
+        END {
+            if (!na || !nb) { print -1; exit }
+            for (i = 1; i <= nb; i++) {
+                best = ""
+                for (j = 1; j <= na; j++) {
+                    d = rb[i] - ra[j]
+                    if (best == "" || (d < 0 ? -d : d) < (best < 0 ? -best : best)) best = d
+                }
+                s += best
+            }
+            r = s / nb
+            printf "%d\n", (r < 0 ? r - 0.5 : r + 0.5)
+        }' "$1"
+}
+
+# same_permille FILE COL_A COL_B: share of the time (per mille) in which A and
+# B have the same level, counted from the first change of B to the end
+same_permille() {
+    awk -v a=$(($2 + 1)) -v b=$(($3 + 1)) '
+        /^#/ { next }
+        {
+            t = $1
+            if (started) { total += t - pt; if (pa == pb) same += t - pt }
+            else if (n && $b != pb) started = 1
+            pa = $a; pb = $b; pt = t; n = 1
+        }
+        END { r = 1000; if (total) r = 1000 * same / total; printf "%d\n", r }' "$1"
+}
+
+# --- chips ---------------------------------------------------------------------
+# chip_ranges: every chip as "gpiochipN [label] global A-B" (the daemon's
+# wording), one a line, from the chardev (label) and debugfs (range)
+chip_ranges() {
+    awk '/^gpiochip[0-9]+: GPIOs / { c = $1; sub(":", "", c); split($3, r, "-"); sub(",", "", r[2]); print c, r[1], r[2] }' \
+        /sys/kernel/debug/gpio | while read -r _c _a _b; do
+        _l=$(gpio-chipinfo "/dev/$_c" | sed -n 's/.* label="\(.*\)" lines=.*/\1/p')
+        echo "$_c [$_l] global $_a-$_b"
+    done
+}
+
+# number_in_any_chip N: true when a chip covers global number N
+number_in_any_chip() {
+    awk -v n="$1" '/^gpiochip[0-9]+: GPIOs / { split($3, r, "-"); sub(",", "", r[2]); if (n >= r[1] + 0 && n <= r[2] + 0) f = 1 }
+                   END { exit !f }' /sys/kernel/debug/gpio
+}
+
+# lowest_base: the smallest base of all chips
+lowest_base() {
+    awk '/^gpiochip[0-9]+: GPIOs / { split($3, r, "-"); if (m == "" || r[1] + 0 < m) m = r[1] + 0 } END { print m }' \
+        /sys/kernel/debug/gpio
+}
+
+# kernel_ok DESC: no oops, BUG or warning splat in dmesg since boot
+kernel_ok() {
+    if dmesg | grep -qE 'Oops|BUG:|WARNING:|Call trace:|Kernel panic'; then
+        check "$1" false
+        dmesg | grep -E -A5 'Oops|BUG:|WARNING:|Call trace:' | head -n 20 | sed 's/^/  dmesg| /'
+    else
+        check "$1" true
+    fi
+}
+
+echo "== $QG_ARCH kernel $QG_KERNEL_RELEASE ($QG_KERNEL_VERSION); daemon: $("$BLINKD" --version | head -n1)"
