@@ -41,7 +41,8 @@ std::string access_hint(int errnum) {
              "(group 'gpio' on Raspberry Pi OS)";
     case EROFS:
       return "/sys is read-only here; in a container bind-mount it read-write "
-             "(docker run -v /sys:/sys, gadget.yml binds: ['/sys:/sys'])";
+             "(docker run -v /sys:/sys, gadget.yml binds: ['/sys:/sys']); under the systemd "
+             "unit, add the chip's /sys/devices path to ReadWritePaths=";
     default:
       return {};
   }

@@ -159,6 +159,29 @@ std::vector<SysfsChip> discover_chips(const fs::path& sysfs_root, const fs::path
   return chips;
 }
 
+std::vector<SysfsChip> discover_per_chip_abi(const fs::path& sysfs_root) {
+  const fs::path class_dir = sysfs_root / "class" / "gpio";
+  const auto bases = bases_from_debugfs(sysfs_root);
+  std::vector<SysfsChip> chips;
+  for (const auto& name : numbered_entries(class_dir, "chip")) {
+    SysfsChip chip;
+    chip.dir = class_dir / name;
+    chip.sysfs_name = name;
+    const unsigned id = number_suffix(name, "chip");
+    chip.info.name = "gpiochip" + std::to_string(id);
+    chip.info.ngpio = read_unsigned_attribute(chip.dir / "ngpio");
+    chip.info.label = read_attribute(chip.dir / "label");
+    if (auto base = bases.find(id); base != bases.end()) {
+      chip.info.base = base->second;
+    }
+    chips.push_back(std::move(chip));
+  }
+  std::sort(chips.begin(), chips.end(), [](const SysfsChip& a, const SysfsChip& b) {
+    return number_suffix(a.sysfs_name, "chip") < number_suffix(b.sysfs_name, "chip");
+  });
+  return chips;
+}
+
 std::vector<ChipInfo> chip_infos(const std::vector<SysfsChip>& chips) {
   std::vector<ChipInfo> infos;
   infos.reserve(chips.size());

@@ -24,6 +24,10 @@ struct SysfsChip {
 [[nodiscard]] std::vector<SysfsChip> discover_chips(const std::filesystem::path& sysfs_root,
                                                     const std::filesystem::path& dev_root);
 
+// Every chip of the per-chip ABI of Linux 6.17 (<sysfs_root>/class/gpio/chipX, X the
+// character device's number), sorted by X; bases only where debugfs shows them.
+[[nodiscard]] std::vector<SysfsChip> discover_per_chip_abi(const std::filesystem::path& sysfs_root);
+
 [[nodiscard]] std::vector<ChipInfo> chip_infos(const std::vector<SysfsChip>& chips);
 
 // The first global number of each character-device chip, by its gpiochipN name: from

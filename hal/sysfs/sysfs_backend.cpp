@@ -1,28 +1,23 @@
-// The legacy sysfs GPIO interface (/sys/class/gpio): export, active_low, direction,
-// value. Every path is checked before it is touched, an existing export is adopted so
-// that a restart recovers, and the value file stays open: one pwrite per toggle.
-#include <fcntl.h>
-#include <sys/file.h>
-#include <unistd.h>
-
+// The sysfs GPIO interface (/sys/class/gpio). The legacy ABI exports by global number
+// (export, gpioN with active_low, direction, value); kernels from 6.17 may offer only
+// the per-chip one (chipX/export by offset, chipX/gpioY with direction and value),
+// used when the legacy export is absent. Every path is checked before it is touched,
+// an existing export is adopted so that a restart recovers, and the value file stays
+// open: one pwrite per toggle.
 #include <algorithm>
 #include <cerrno>
-#include <cstring>
-#include <optional>
-#include <thread>
 
 #include <fmt/format.h>
 
 #include "hal/chardev_info.hpp"
 #include "hal/hal.hpp"
 #include "hal/registry.hpp"
-#include "hal/sysfs_chips.hpp"
+#include "hal/sysfs/sysfs_line.hpp"
 #include "hal/sysfs_attributes.hpp"
+#include "hal/sysfs_chips.hpp"
 
 namespace hal::sysfs {
 namespace {
-
-constexpr auto kPollStep = std::chrono::milliseconds(5);
 
 constexpr std::string_view kNoSysfsHint =
     "the kernel has no sysfs GPIO interface (CONFIG_GPIO_SYSFS), /sys is not mounted here, "
@@ -55,94 +50,12 @@ std::string invalid_number_hint(unsigned number, const std::vector<ChipInfo>& ch
   return hint;
 }
 
-class SysfsLine final : public OutputLine {
- public:
-  SysfsLine(ResolvedLine resolved, fs::path class_dir, fs::path value_path, UniqueFd value_fd,
-            UniqueFd ownership, const BackendOptions& options)
-      : resolved_(std::move(resolved)),
-        class_dir_(std::move(class_dir)),
-        value_path_(std::move(value_path)),
-        value_fd_(std::move(value_fd)),
-        ownership_(std::move(ownership)),
-        unexport_(options.unexport_on_release),
-        log_(options.log) {}
-
-  SysfsLine(const SysfsLine&) = delete;
-  SysfsLine& operator=(const SysfsLine&) = delete;
-  SysfsLine(SysfsLine&&) = delete;
-  SysfsLine& operator=(SysfsLine&&) = delete;
-
-  ~SysfsLine() override {
-    value_fd_.reset();
-    ownership_.reset();
-    if (unexport_) {
-      try {
-        unexport();
-      } catch (...) {  // NOLINT(bugprone-empty-catch): a destructor reports, never throws
-      }
-    }
-  }
-
-  void set(bool on) override {
-    const char level = on ? '1' : '0';
-    ssize_t written = 0;
-    do {
-      written = ::pwrite(value_fd_.get(), &level, 1, 0);
-    } while (written < 0 && errno == EINTR);
-    if (written != 1) {
-      const int err = written < 0 ? errno : EIO;
-      throw Error(value_path_.string(), fmt::format("writing '{}' failed", level), err,
-                  err == ENODEV || err == ENXIO
-                      ? "the GPIO chip went away (driver unbound or device removed)"
-                      : std::string());
-    }
-  }
-
-  [[nodiscard]] const ResolvedLine& resolved() const override { return resolved_; }
-
- private:
-  void unexport() const {
-    const auto number = std::to_string(*resolved_.global);
-    const fs::path unexport_file = class_dir_ / "unexport";
-    if (const int err = try_write_attribute(unexport_file, number); err != 0) {
-      log_(LogLevel::Warning, fmt::format("{}: unexport of GPIO {} failed: {}",
-                                          unexport_file.string(), number, std::strerror(err)));
-    } else {
-      log_(LogLevel::Info, fmt::format("unexported GPIO {}", number));
-    }
-  }
-
-  ResolvedLine resolved_;
-  fs::path class_dir_;
-  fs::path value_path_;
-  UniqueFd value_fd_;
-  UniqueFd ownership_;  // the claim on the export: see SysfsBackend::claim
-  bool unexport_;
-  LogSink log_;
-};
-
-// Unexports a line this process exported if setting it up fails later, so a failed
-// start leaves the system as it found it.
-class ExportGuard {
- public:
-  ExportGuard(fs::path unexport, unsigned number)
-      : unexport_(std::move(unexport)), number_(number) {}
-  ExportGuard(const ExportGuard&) = delete;
-  ExportGuard& operator=(const ExportGuard&) = delete;
-  ExportGuard(ExportGuard&&) = delete;
-  ExportGuard& operator=(ExportGuard&&) = delete;
-  ~ExportGuard() {
-    if (armed_) {
-      (void)try_write_attribute(unexport_, std::to_string(number_));
-    }
-  }
-  void arm() { armed_ = true; }
-  void release() { armed_ = false; }
-
- private:
-  fs::path unexport_;
-  unsigned number_;
-  bool armed_ = false;
+// Where a line's export lives and how it is made, for either ABI.
+struct ExportPlan {
+  fs::path export_file;
+  Unexport unexport;  // file, token and the line's name for messages
+  fs::path line_dir;  // gpioN (legacy) or chipX/gpioY (per chip)
+  bool per_chip = false;
 };
 
 class SysfsBackend final : public Backend {
@@ -154,12 +67,20 @@ class SysfsBackend final : public Backend {
 
   [[nodiscard]] ResolvedLine resolve(const LineSpec& spec) override {
     require_directory(class_dir_, kNoSysfsHint);
-    auto chips = discover_chips(options_.sysfs_root, options_.dev_root);
+    auto chips = chips_of_this_kernel();
     if (const auto* number = std::get_if<GlobalNumber>(&spec.address)) {
-      for (const auto& chip : chips) {
-        if (number->value >= *chip.info.base && number->value - *chip.info.base < chip.info.ngpio) {
-          return resolve_on_chips(spec, chip_infos(chips));
-        }
+      const auto covering = std::find_if(chips.begin(), chips.end(), [&](const SysfsChip& chip) {
+        return chip.info.base && number->value >= *chip.info.base &&
+               number->value - *chip.info.base < chip.info.ngpio;
+      });
+      if (covering != chips.end()) {
+        return resolve_on_chips(spec, chip_infos(chips));
+      }
+      if (!legacy_abi()) {
+        throw Error(fmt::format("line '{}'", spec.text),
+                    "this kernel has no global GPIO numbers (no legacy sysfs ABI, no debugfs to "
+                    "tell the bases)",
+                    0, "name the line as gpiochipN:OFFSET, LABEL:OFFSET or by its name");
       }
       // No chip claims it: the kernel decides at export (an adopted export still works).
       ResolvedLine line;
@@ -194,171 +115,142 @@ class SysfsBackend final : public Backend {
                   "use --backend gpiod for open-drain, open-source and pull settings");
     }
     ResolvedLine resolved = resolve(spec);
-    const unsigned number = *resolved.global;
-    const fs::path gpio_dir = class_dir_ / fmt::format("gpio{}", number);
+    const ExportPlan plan = plan_export(resolved);
     const auto deadline = Clock::now() + options_.permission_wait;
-    ExportGuard guard(class_dir_ / "unexport", number);
+    ExportGuard guard(plan.unexport);
 
-    if (path_exists(gpio_dir)) {
-      options_.log(LogLevel::Notice, fmt::format("GPIO {} is already exported: adopting {}", number,
-                                                 gpio_dir.string()));
-    } else if (export_line(resolved, number, gpio_dir)) {
+    if (path_exists(plan.line_dir)) {
+      options_.log(LogLevel::Notice, fmt::format("{} is already exported: adopting {}",
+                                                 plan.unexport.line, plan.line_dir.string()));
+    } else if (export_line(resolved, plan)) {
       guard.arm();
-      wait_for_directory(gpio_dir, deadline);
+      wait_for_directory(plan.line_dir, deadline);
     }
-    UniqueFd ownership = claim(gpio_dir, number);
+    UniqueFd claim = claim_export(plan.line_dir, plan.unexport.line);
 
-    // active_low first: direction and value below are then already in the line's logic.
-    write_setting(gpio_dir / "active_low", settings.active_low ? "1" : "0", deadline);
-    clear_edge(gpio_dir);
-    set_direction(gpio_dir, initial_on, initial_on != settings.active_low, deadline);
+    // The per-chip ABI has no active_low: the inversion is done here. The legacy one
+    // gets active_low first, so that direction and value below are in the line's logic.
+    const bool physical_high = initial_on != settings.active_low;
+    if (!plan.per_chip) {
+      write_setting(plan.line_dir / "active_low", settings.active_low ? "1" : "0", deadline);
+      clear_edge(plan.line_dir, options_.log);
+    }
+    const bool value_bit = plan.per_chip ? physical_high : initial_on;
+    set_direction(plan.line_dir, physical_high, value_bit ? "1" : "0", deadline, options_.log);
 
-    const fs::path value_path = gpio_dir / "value";
+    const fs::path value_path = plan.line_dir / "value";
     UniqueFd value_fd = open_writable_by(value_path, deadline);
     guard.release();
     options_.log(LogLevel::Info,
-                 fmt::format("line '{}': {} is an output, {}{}", spec.text, resolved.describe(),
-                             initial_on ? "on" : "off", settings.active_low ? ", active-low" : ""));
-    return std::make_unique<SysfsLine>(std::move(resolved), class_dir_, value_path,
-                                       std::move(value_fd), std::move(ownership), options_);
+                 fmt::format("line '{}': {} is an output, {}{}{}", spec.text, resolved.describe(),
+                             initial_on ? "on" : "off", settings.active_low ? ", active-low" : "",
+                             plan.per_chip ? " (per-chip sysfs ABI)" : ""));
+    return std::make_unique<SysfsLine>(std::move(resolved), value_path, std::move(value_fd),
+                                       std::move(claim), plan.unexport,
+                                       plan.per_chip && settings.active_low, options_);
   }
 
   [[nodiscard]] std::vector<ChipInfo> list_chips() override {
     require_directory(class_dir_, kNoSysfsHint);
-    auto chips = discover_chips(options_.sysfs_root, options_.dev_root);
+    auto chips = chips_of_this_kernel();
     fill_names_from_chardev(chips);
-    auto infos = chip_infos(chips);
-    for (auto& chip : infos) {
-      if (chip.lines.empty()) {
-        for (unsigned offset = 0; offset < chip.ngpio; ++offset) {
-          chip.lines.push_back(LineInfo{offset, {}, {}, false, false, false});
+    std::vector<ChipInfo> infos;
+    for (const auto& chip : chips) {
+      ChipInfo info = chip.info;
+      if (info.lines.empty()) {
+        for (unsigned offset = 0; offset < info.ngpio; ++offset) {
+          info.lines.push_back(LineInfo{offset, {}, {}, false, false, false});
         }
       }
-      for (auto& line : chip.lines) {
-        if (!line.used &&
-            path_exists(class_dir_ / fmt::format("gpio{}", *chip.base + line.offset))) {
+      for (auto& line : info.lines) {
+        ResolvedLine resolved;
+        resolved.chip = info.name;
+        resolved.offset = line.offset;
+        if (info.base) {
+          resolved.global = *info.base + line.offset;
+        }
+        if (!line.used && (resolved.global || !legacy_abi()) &&
+            path_exists(plan_export(resolved).line_dir)) {
           line.used = true;
           line.consumer = "sysfs";
         }
       }
+      infos.push_back(std::move(info));
     }
     return infos;
   }
 
  private:
-  // An export is shared by every process, so adopting one must not mean fighting over
-  // it: an advisory lock on the line's directory marks it driven. The kernel drops the
-  // lock with the process, however it dies, so a restart still adopts the export.
-  static UniqueFd claim(const fs::path& gpio_dir, unsigned number) {
-    UniqueFd dir(::open(gpio_dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
-    if (!dir.valid()) {
-      const int err = errno;
-      throw Error(gpio_dir.string(), "cannot be opened", err, access_hint(err));
-    }
-    int locked = 0;
-    do {
-      locked = ::flock(dir.get(), LOCK_EX | LOCK_NB);
-    } while (locked != 0 && errno == EINTR);
-    if (locked != 0) {
-      const int err = errno;
-      if (err == EWOULDBLOCK) {
-        throw Error(fmt::format("GPIO {}", number), "is already driven by another gpio-blinkd",
-                    EBUSY, "stop that instance first; two blinkers on one line fight");
+  [[nodiscard]] bool legacy_abi() const { return path_exists(class_dir_ / "export"); }
+
+  [[nodiscard]] std::vector<SysfsChip> chips_of_this_kernel() const {
+    if (!legacy_abi()) {
+      if (auto per_chip = discover_per_chip_abi(options_.sysfs_root); !per_chip.empty()) {
+        return per_chip;
       }
-      throw Error(gpio_dir.string(), "cannot be locked", err);
     }
-    return dir;
+    return discover_chips(options_.sysfs_root, options_.dev_root);
+  }
+
+  [[nodiscard]] ExportPlan plan_export(const ResolvedLine& line) const {
+    ExportPlan plan;
+    const fs::path chip_dir =
+        line.chip.starts_with("gpiochip")
+            ? class_dir_ / ("chip" + line.chip.substr(std::string_view("gpiochip").size()))
+            : fs::path{};
+    if (!legacy_abi() && !chip_dir.empty() && path_exists(chip_dir)) {
+      const auto offset = std::to_string(line.offset);
+      plan.export_file = chip_dir / "export";
+      plan.unexport = {chip_dir / "unexport", offset,
+                       fmt::format("{} line {}", line.chip, line.offset)};
+      plan.line_dir = chip_dir / ("gpio" + offset);
+      plan.per_chip = true;
+      return plan;
+    }
+    const auto number = std::to_string(line.global.value_or(0));
+    plan.export_file = class_dir_ / "export";
+    plan.unexport = {class_dir_ / "unexport", number, "GPIO " + number};
+    plan.line_dir = class_dir_ / ("gpio" + number);
+    return plan;
   }
 
   // Returns true when this call exported the line, false when it adopted an export
   // that appeared meanwhile. Throws on every other outcome.
-  bool export_line(const ResolvedLine& resolved, unsigned number, const fs::path& gpio_dir) {
-    const fs::path export_file = class_dir_ / "export";
-    if (!path_exists(export_file)) {
-      throw Error(export_file.string(), "is missing", ENOENT,
-                  "this kernel has no legacy sysfs export (CONFIG_GPIO_SYSFS_LEGACY); "
-                  "use --backend gpiod");
+  bool export_line(const ResolvedLine& resolved, const ExportPlan& plan) {
+    if (!path_exists(plan.export_file)) {
+      throw Error(plan.export_file.string(), "is missing", ENOENT,
+                  "this kernel offers neither the legacy sysfs export nor the per-chip one "
+                  "(Linux 6.17+); use --backend gpiod");
     }
-    const int err = try_write_attribute(export_file, std::to_string(number));
+    const int err = try_write_attribute(plan.export_file, plan.unexport.token);
     switch (err) {
       case 0:
-        options_.log(LogLevel::Info, fmt::format("exported GPIO {}", number));
+        options_.log(LogLevel::Info, fmt::format("exported {}", plan.unexport.line));
         return true;
       case EBUSY:
-        if (path_exists(gpio_dir)) {
-          options_.log(LogLevel::Notice, fmt::format("GPIO {} was exported meanwhile: adopting {}",
-                                                     number, gpio_dir.string()));
+        if (path_exists(plan.line_dir)) {
+          options_.log(LogLevel::Notice, fmt::format("{} was exported meanwhile: adopting {}",
+                                                     plan.unexport.line, plan.line_dir.string()));
           return false;
         }
-        throw Error(fmt::format("GPIO {}", number),
+        throw Error(plan.unexport.line,
                     fmt::format("cannot be exported: {} is busy",
                                 resolved.chip.empty() ? "the line" : resolved.describe()),
                     EBUSY, busy_hint(resolved, options_.dev_root));
       case EINVAL:
-        throw Error(
-            export_file.string(), fmt::format("the kernel rejected GPIO {}", number), EINVAL,
-            invalid_number_hint(
-                number, chip_infos(discover_chips(options_.sysfs_root, options_.dev_root))));
+        if (plan.per_chip) {
+          throw Error(plan.export_file.string(),
+                      fmt::format("the kernel rejected offset {}", plan.unexport.token), EINVAL,
+                      "the line is masked or does not exist on this chip");
+        }
+        throw Error(plan.export_file.string(),
+                    fmt::format("the kernel rejected GPIO {}", plan.unexport.token), EINVAL,
+                    invalid_number_hint(
+                        *resolved.global,
+                        chip_infos(discover_chips(options_.sysfs_root, options_.dev_root))));
       default:
-        throw Error(export_file.string(), fmt::format("writing '{}' failed", number), err,
-                    access_hint(err));
-    }
-  }
-
-  void wait_for_directory(const fs::path& gpio_dir, Clock::time_point deadline) const {
-    while (!path_exists(gpio_dir)) {
-      if (Clock::now() >= deadline) {
-        throw Error(gpio_dir.string(), "did not appear after a successful export", ENOENT,
-                    "kernels before 4.x named it after the line; this one is not supported");
-      }
-      std::this_thread::sleep_for(kPollStep);
-    }
-  }
-
-  static void write_setting(const fs::path& file, std::string_view value,
-                            Clock::time_point deadline) {
-    UniqueFd fd = open_writable_by(file, deadline);
-    ssize_t written = 0;
-    do {
-      written = ::write(fd.get(), value.data(), value.size());
-    } while (written < 0 && errno == EINTR);
-    if (written != static_cast<ssize_t>(value.size())) {
-      const int err = written < 0 ? errno : EIO;
-      throw Error(file.string(), fmt::format("writing '{}' failed", value), err, access_hint(err));
-    }
-  }
-
-  // A line adopted with edge detection on cannot become an output (the kernel answers
-  // EIO), so an inherited edge setting is cleared first.
-  void clear_edge(const fs::path& gpio_dir) const {
-    const fs::path edge = gpio_dir / "edge";
-    if (!path_exists(edge)) {
-      return;
-    }
-    if (std::string current = read_attribute(edge); current != "none") {
-      options_.log(LogLevel::Notice,
-                   fmt::format("{}: was '{}', setting 'none'", edge.string(), current));
-      write_attribute(edge, "none");
-    }
-  }
-
-  // "high"/"low" set the direction and the physical level in one step: no glitch.
-  void set_direction(const fs::path& gpio_dir, bool logical_on, bool physical_high,
-                     Clock::time_point deadline) const {
-    const fs::path direction = gpio_dir / "direction";
-    if (!path_exists(direction)) {
-      options_.log(LogLevel::Warning,
-                   fmt::format("{} is missing: the driver does not let the direction change; "
-                               "driving the value only",
-                               direction.string()));
-      write_setting(gpio_dir / "value", logical_on ? "1" : "0", deadline);
-      return;
-    }
-    const char* wanted = physical_high ? "high" : "low";
-    write_setting(direction, wanted, deadline);
-    if (std::string now = read_attribute(direction); now != "out") {
-      throw Error(direction.string(), fmt::format("holds '{}' after writing '{}'", now, wanted), 0,
-                  "expected 'out'; the line may be input-only");
+        throw Error(plan.export_file.string(),
+                    fmt::format("writing '{}' failed", plan.unexport.token), err, access_hint(err));
     }
   }
 
@@ -384,21 +276,18 @@ class SysfsBackend final : public Backend {
   // directory gpiochipN exists (N is then the base), the user meant that directory.
   void name_chip_by_sysfs_dir(const ChipOffset& address, const std::vector<SysfsChip>& chips,
                               std::vector<ChipInfo>& infos) const {
-    std::string_view wanted = address.chip;
-    if (wanted.starts_with("/dev/")) {
+    const std::string_view wanted = address.chip;
+    if (wanted.starts_with("/dev/") ||
+        std::any_of(infos.begin(), infos.end(),
+                    [&](const ChipInfo& info) { return info.name == wanted; })) {
       return;
     }
-    for (const auto& info : infos) {
-      if (info.name == wanted) {
-        return;
-      }
-    }
     for (std::size_t i = 0; i < chips.size(); ++i) {
-      if (chips[i].sysfs_name == wanted) {
+      if (chips[i].sysfs_name == wanted && chips[i].info.base) {
         options_.log(LogLevel::Notice,
                      fmt::format("'{}' is not a character device here; taking the sysfs chip "
                                  "{} (base {})",
-                                 wanted, (chips[i].dir).string(), *chips[i].info.base));
+                                 wanted, chips[i].dir.string(), *chips[i].info.base));
         infos[i].name = chips[i].sysfs_name;
         return;
       }
@@ -410,11 +299,15 @@ class SysfsBackend final : public Backend {
 };
 
 std::string sysfs_unusable_reason(const BackendOptions& options) {
-  const fs::path export_file = options.sysfs_root / "class" / "gpio" / "export";
-  if (!path_exists(export_file)) {
-    return fmt::format("{} does not exist", export_file.string());
+  const fs::path class_dir = options.sysfs_root / "class" / "gpio";
+  try {
+    if (path_exists(class_dir / "export") || !discover_per_chip_abi(options.sysfs_root).empty()) {
+      return {};
+    }
+  } catch (const Error& error) {
+    return error.what();
   }
-  return {};
+  return fmt::format("{} does not exist", (class_dir / "export").string());
 }
 
 }  // namespace
@@ -424,8 +317,9 @@ namespace hal::registry {
 
 const BackendDescriptor& sysfs() {
   static const BackendDescriptor descriptor{
-      "sysfs", "the legacy /sys/class/gpio interface (export, active_low, direction, value)", 10,
-      sysfs::sysfs_unusable_reason, [](const BackendOptions& options) -> std::unique_ptr<Backend> {
+      "sysfs", "the /sys/class/gpio interface: legacy export by number, or per chip (Linux 6.17+)",
+      10, sysfs::sysfs_unusable_reason,
+      [](const BackendOptions& options) -> std::unique_ptr<Backend> {
         return std::make_unique<sysfs::SysfsBackend>(options);
       }};
   return descriptor;

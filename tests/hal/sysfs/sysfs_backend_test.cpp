@@ -141,8 +141,8 @@ TEST_CASE("a missing class/gpio directory or export file is named with what to d
   Rig rig(config);
   CHECK(error_of([&] { (void)rig.backend()->open_output(kGpio17, {}, false); }) ==
         (rig.mount.mountpoint() / "class/gpio/export").string() +
-            ": is missing: No such file or directory; this kernel has no legacy sysfs export "
-            "(CONFIG_GPIO_SYSFS_LEGACY); use --backend gpiod");
+            ": is missing: No such file or directory; this kernel offers neither the legacy "
+            "sysfs export nor the per-chip one (Linux 6.17+); use --backend gpiod");
 }
 
 TEST_CASE("after export the backend waits for udev to make the attributes writable") {

@@ -1,0 +1,145 @@
+#include "hal/sysfs/sysfs_line.hpp"
+
+#include <fcntl.h>
+#include <sys/file.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <thread>
+
+#include <fmt/format.h>
+
+namespace hal::sysfs {
+namespace {
+
+constexpr auto kPollStep = std::chrono::milliseconds(5);
+
+void unexport_now(const Unexport& unexport, const LogSink& log) {
+  if (const int err = try_write_attribute(unexport.file, unexport.token); err != 0) {
+    log(LogLevel::Warning, fmt::format("{}: unexport of {} failed: {}", unexport.file.string(),
+                                       unexport.line, std::strerror(err)));
+  } else {
+    log(LogLevel::Info, fmt::format("unexported {}", unexport.line));
+  }
+}
+
+}  // namespace
+
+SysfsLine::SysfsLine(ResolvedLine resolved, fs::path value_path, UniqueFd value_fd, UniqueFd claim,
+                     Unexport unexport, bool invert, const BackendOptions& options)
+    : resolved_(std::move(resolved)),
+      value_path_(std::move(value_path)),
+      value_fd_(std::move(value_fd)),
+      claim_(std::move(claim)),
+      unexport_(std::move(unexport)),
+      invert_(invert),
+      unexport_on_release_(options.unexport_on_release),
+      log_(options.log) {}
+
+SysfsLine::~SysfsLine() {
+  value_fd_.reset();
+  claim_.reset();
+  if (unexport_on_release_) {
+    try {
+      unexport_now(unexport_, log_);
+    } catch (...) {  // NOLINT(bugprone-empty-catch): a destructor reports, never throws
+    }
+  }
+}
+
+void SysfsLine::set(bool on) {
+  const char level = (on != invert_) ? '1' : '0';
+  ssize_t written = 0;
+  do {
+    written = ::pwrite(value_fd_.get(), &level, 1, 0);
+  } while (written < 0 && errno == EINTR);
+  if (written != 1) {
+    const int err = written < 0 ? errno : EIO;
+    throw Error(value_path_.string(), fmt::format("writing '{}' failed", level), err,
+                err == ENODEV || err == ENXIO
+                    ? "the GPIO chip went away (driver unbound or device removed)"
+                    : std::string());
+  }
+}
+
+ExportGuard::~ExportGuard() {
+  if (armed_) {
+    (void)try_write_attribute(unexport_.file, unexport_.token);
+  }
+}
+
+UniqueFd claim_export(const fs::path& line_dir, const std::string& line) {
+  UniqueFd dir(::open(line_dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+  if (!dir.valid()) {
+    const int err = errno;
+    throw Error(line_dir.string(), "cannot be opened", err, access_hint(err));
+  }
+  int locked = 0;
+  do {
+    locked = ::flock(dir.get(), LOCK_EX | LOCK_NB);
+  } while (locked != 0 && errno == EINTR);
+  if (locked != 0) {
+    const int err = errno;
+    if (err == EWOULDBLOCK) {
+      throw Error(line, "is already driven by another gpio-blinkd", EBUSY,
+                  "stop that instance first; two blinkers on one line fight");
+    }
+    throw Error(line_dir.string(), "cannot be locked", err);
+  }
+  return dir;
+}
+
+void wait_for_directory(const fs::path& line_dir, Clock::time_point deadline) {
+  while (!path_exists(line_dir)) {
+    if (Clock::now() >= deadline) {
+      throw Error(line_dir.string(), "did not appear after a successful export", ENOENT,
+                  "kernels before 4.x named it after the line; this one is not supported");
+    }
+    std::this_thread::sleep_for(kPollStep);
+  }
+}
+
+void write_setting(const fs::path& file, std::string_view value, Clock::time_point deadline) {
+  UniqueFd fd = open_writable_by(file, deadline);
+  ssize_t written = 0;
+  do {
+    written = ::write(fd.get(), value.data(), value.size());
+  } while (written < 0 && errno == EINTR);
+  if (written != static_cast<ssize_t>(value.size())) {
+    const int err = written < 0 ? errno : EIO;
+    throw Error(file.string(), fmt::format("writing '{}' failed", value), err, access_hint(err));
+  }
+}
+
+void clear_edge(const fs::path& line_dir, const LogSink& log) {
+  const fs::path edge = line_dir / "edge";
+  if (!path_exists(edge)) {
+    return;
+  }
+  if (std::string current = read_attribute(edge); current != "none") {
+    log(LogLevel::Notice, fmt::format("{}: was '{}', setting 'none'", edge.string(), current));
+    write_attribute(edge, "none");
+  }
+}
+
+void set_direction(const fs::path& line_dir, bool physical_high, std::string_view value_text,
+                   Clock::time_point deadline, const LogSink& log) {
+  const fs::path direction = line_dir / "direction";
+  if (!path_exists(direction)) {
+    log(LogLevel::Warning,
+        fmt::format("{} is missing: the driver does not let the direction change; driving the "
+                    "value only",
+                    direction.string()));
+    write_setting(line_dir / "value", value_text, deadline);
+    return;
+  }
+  const char* wanted = physical_high ? "high" : "low";
+  write_setting(direction, wanted, deadline);
+  if (std::string now = read_attribute(direction); now != "out") {
+    throw Error(direction.string(), fmt::format("holds '{}' after writing '{}'", now, wanted), 0,
+                "expected 'out'; the line may be input-only");
+  }
+}
+
+}  // namespace hal::sysfs

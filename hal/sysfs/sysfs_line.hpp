@@ -1,0 +1,89 @@
+// A line exported through sysfs, and the setup steps both sysfs ABIs share: the legacy
+// one (/sys/class/gpio/export by global number, gpioN with active_low) and the per-chip
+// one of Linux 6.17 (/sys/class/gpio/chipX/export by offset, chipX/gpioY with direction
+// and value only).
+#pragma once
+
+#include <filesystem>
+#include <string>
+
+#include "hal/hal.hpp"
+#include "hal/posix_file.hpp"
+#include "hal/sysfs_attributes.hpp"
+
+namespace hal::sysfs {
+
+// How an export is undone: the unexport file and what to write to it.
+struct Unexport {
+  fs::path file;
+  std::string token;  // the global number (legacy) or the offset (per chip)
+  std::string line;   // "GPIO 529", for messages
+};
+
+// An output line with its value file kept open: one pwrite per toggle.
+class SysfsLine final : public OutputLine {
+ public:
+  // `invert`: active-low done here, for the per-chip ABI that has no active_low.
+  SysfsLine(ResolvedLine resolved, fs::path value_path, UniqueFd value_fd, UniqueFd claim,
+            Unexport unexport, bool invert, const BackendOptions& options);
+  SysfsLine(const SysfsLine&) = delete;
+  SysfsLine& operator=(const SysfsLine&) = delete;
+  SysfsLine(SysfsLine&&) = delete;
+  SysfsLine& operator=(SysfsLine&&) = delete;
+  ~SysfsLine() override;
+
+  void set(bool on) override;
+  [[nodiscard]] const ResolvedLine& resolved() const override { return resolved_; }
+
+ private:
+  ResolvedLine resolved_;
+  fs::path value_path_;
+  UniqueFd value_fd_;
+  UniqueFd claim_;  // see claim_export()
+  Unexport unexport_;
+  bool invert_;
+  bool unexport_on_release_;
+  LogSink log_;
+};
+
+// Unexports a line this process exported if setting it up fails later, so a failed
+// start leaves the system as it found it.
+class ExportGuard {
+ public:
+  explicit ExportGuard(Unexport unexport) : unexport_(std::move(unexport)) {}
+  ExportGuard(const ExportGuard&) = delete;
+  ExportGuard& operator=(const ExportGuard&) = delete;
+  ExportGuard(ExportGuard&&) = delete;
+  ExportGuard& operator=(ExportGuard&&) = delete;
+  ~ExportGuard();
+  void arm() { armed_ = true; }
+  void release() { armed_ = false; }
+
+ private:
+  Unexport unexport_;
+  bool armed_ = false;
+};
+
+// An export is shared by every process, so adopting one must not mean fighting over
+// it: an advisory lock on the line's directory marks it driven. The kernel drops the
+// lock with the process, however it dies, so a restart still adopts the export.
+// Throws hal::Error (EBUSY) when another process holds it.
+[[nodiscard]] UniqueFd claim_export(const fs::path& line_dir, const std::string& line);
+
+// Waits (bounded) for a fresh export's directory. Throws hal::Error naming it.
+void wait_for_directory(const fs::path& line_dir, Clock::time_point deadline);
+
+// Opens (waiting for udev), writes `value` in one write(2). Throws hal::Error.
+void write_setting(const fs::path& file, std::string_view value, Clock::time_point deadline);
+
+// A line adopted with edge detection on cannot become an output (the kernel answers
+// EIO), so an inherited edge setting is cleared first.
+void clear_edge(const fs::path& line_dir, const LogSink& log);
+
+// "high"/"low" set the direction and the physical level in one step: no glitch. Where
+// the driver fixes the direction (no direction attribute), `value_text` is written to
+// the value instead. Reads the direction back. Throws hal::Error.
+void set_direction(const fs::path& line_dir, bool physical_high, std::string_view value_text,
+                   Clock::time_point deadline, const LogSink& log);
+
+}  // namespace hal::sysfs
