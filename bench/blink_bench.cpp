@@ -13,6 +13,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
@@ -215,26 +216,28 @@ void binary_size(const std::string& daemon) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  std::string daemon = DEFAULT_DAEMON_EXE;
-  unsigned periods = 1000;
-  for (int i = 1; i + 1 < argc; i += 2) {
-    const std::string_view option = argv[i];
-    if (option == "--daemon") {
-      daemon = argv[i + 1];
-    } else if (option == "--periods") {
-      periods = static_cast<unsigned>(std::stoul(argv[i + 1]));
-    } else {
-      fmt::print(stderr, "usage: blink-bench [--daemon PATH] [--periods N]\n");
-      return 1;
-    }
-  }
   try {
+    std::string daemon = DEFAULT_DAEMON_EXE;
+    unsigned periods = 1000;
+    for (int i = 1; i + 1 < argc; i += 2) {
+      const std::string_view option = argv[i];
+      if (option == "--daemon") {
+        daemon = argv[i + 1];
+      } else if (option == "--periods") {
+        periods = static_cast<unsigned>(std::stoul(argv[i + 1]));
+      } else {
+        (void)std::fputs("usage: blink-bench [--daemon PATH] [--periods N]\n", stderr);
+        return 1;
+      }
+    }
     binary_size(daemon);
     syscalls_per_toggle(daemon);
     cpu_and_memory(daemon);
     drift(daemon, periods);
   } catch (const std::exception& error) {
-    fmt::print(stderr, "blink-bench: {}\n", error.what());
+    (void)std::fputs("blink-bench: ", stderr);
+    (void)std::fputs(error.what(), stderr);
+    (void)std::fputs("\n", stderr);
     return 1;
   }
   return 0;

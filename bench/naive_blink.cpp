@@ -14,8 +14,14 @@ int main(int argc, char** argv) {
     return 1;
   }
   const char* value_file = argv[1];
-  const long half_period_us = std::atol(argv[2]);
-  const long blinks = std::atol(argv[3]);
+  char* end = nullptr;
+  const long half_period_us = std::strtol(argv[2], &end, 10);
+  const bool period_ok = *end == '\0' && half_period_us > 0;
+  const long blinks = std::strtol(argv[3], &end, 10);
+  if (!period_ok || *end != '\0' || blinks <= 0) {
+    (void)std::fputs("naive-blink: HALF_PERIOD_US and BLINKS must be positive numbers\n", stderr);
+    return 1;
+  }
   const timespec half{half_period_us / 1'000'000, (half_period_us % 1'000'000) * 1000};
   for (long edge = 0; edge < blinks * 2; ++edge) {
     const int fd = ::open(value_file, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);

@@ -12,6 +12,18 @@ function(blinkd_add_doctest name)
   if(NOT arg_LABELS)
     set(arg_LABELS unit)
   endif()
+  if(CMAKE_CROSSCOMPILING)
+    # Runs on the target architecture under qemu-user: label cross too. A directory
+    # label, as doctest_discover_tests cannot pass a list of labels through.
+    get_property(dir_labels DIRECTORY PROPERTY LABELS)
+    if(NOT "cross" IN_LIST dir_labels)
+      set_property(DIRECTORY APPEND PROPERTY LABELS cross)
+    endif()
+    if(BLINKD_STATIC)
+      # The shipped binary's static runtimes; qemu-user needs no target sysroot.
+      target_link_options(${name} PRIVATE -static)
+    endif()
+  endif()
   doctest_discover_tests(${name}
     TEST_PREFIX "${name}: "
     PROPERTIES LABELS "${arg_LABELS}" ${arg_PROPERTIES})

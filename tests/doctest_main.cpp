@@ -37,7 +37,7 @@ int main(int argc, char** argv) {
     return result;
   }
   if (g_test_cases_run == 0) {
-    std::fputs("error: no test case matched the filters\n", stderr);
+    (void)std::fputs("error: no test case matched the filters\n", stderr);
     return 1;
   }
   return result;

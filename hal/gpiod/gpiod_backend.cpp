@@ -189,34 +189,34 @@ class GpiodBackend final : public Backend {
         fmt::format("{} cannot be requested ({} failed)", line.describe(), failure.step);
     switch (failure.errnum) {
       case EBUSY:
-        return Error(subject, fmt::format("{} is busy", line.describe()), EBUSY,
-                     busy_hint(device, line.offset));
+        return {subject, fmt::format("{} is busy", line.describe()), EBUSY,
+                busy_hint(device, line.offset)};
       case EACCES:
       case EPERM:
-        return Error(subject, fmt::format("{}: {} cannot be opened", what, device.string()),
-                     failure.errnum, std::string(kPermissionHint));
+        return {subject, fmt::format("{}: {} cannot be opened", what, device.string()),
+                failure.errnum, std::string(kPermissionHint)};
       case ENOENT:
       case ENODEV:
       case ENXIO:
-        return Error(subject, what, failure.errnum, "the GPIO chip went away");
+        return {subject, what, failure.errnum, "the GPIO chip went away"};
       case EOPNOTSUPP:
       case 524:  // ENOTSUPP, the kernel's own "not supported"
-        return Error(subject, what, EOPNOTSUPP,
-                     "the chip's driver does not support the drive or bias asked for");
+        return {subject, what, EOPNOTSUPP,
+                "the chip's driver does not support the drive or bias asked for"};
       case EINVAL:
       case ENOTTY:
         if (library_version().starts_with("1.") && !chardev_has_uapi_v1(device)) {
-          return Error(subject, what, failure.errnum,
-                       "this kernel has no GPIO character device uAPI v1 "
-                       "(CONFIG_GPIO_CDEV_V1), which libgpiod 1.6 needs: use a gpio-blinkd built "
-                       "with libgpiod 2, or --backend sysfs");
+          return {subject, what, failure.errnum,
+                  "this kernel has no GPIO character device uAPI v1 "
+                  "(CONFIG_GPIO_CDEV_V1), which libgpiod 1.6 needs: use a gpio-blinkd built "
+                  "with libgpiod 2, or --backend sysfs"};
         }
-        return Error(subject, what, failure.errnum,
-                     settings.drive != Drive::PushPull || settings.bias != Bias::AsIs
-                         ? "the driver may not support the drive or bias asked for"
-                         : std::string());
+        return {subject, what, failure.errnum,
+                settings.drive != Drive::PushPull || settings.bias != Bias::AsIs
+                    ? "the driver may not support the drive or bias asked for"
+                    : std::string()};
       default:
-        return Error(subject, what, failure.errnum);
+        return {subject, what, failure.errnum};
     }
   }
 

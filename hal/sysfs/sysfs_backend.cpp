@@ -216,7 +216,7 @@ class SysfsBackend final : public Backend {
 
   // Returns true when this call exported the line, false when it adopted an export
   // that appeared meanwhile. Throws on every other outcome.
-  bool export_line(const ResolvedLine& resolved, const ExportPlan& plan) {
+  [[nodiscard]] bool export_line(const ResolvedLine& resolved, const ExportPlan& plan) const {
     if (!path_exists(plan.export_file)) {
       throw Error(plan.export_file.string(), "is missing", ENOENT,
                   "this kernel offers neither the legacy sysfs export nor the per-chip one "
