@@ -4,6 +4,7 @@
 #include <array>
 #include <charconv>
 #include <functional>
+#include <initializer_list>
 
 #include <fmt/format.h>
 
@@ -76,52 +77,54 @@ bool parse_bool(std::string_view text, std::string_view what) {
   throw UsageError(fmt::format("{} '{}': expected 1/0, true/false, yes/no or on/off", what, text));
 }
 
-hal::LogLevel parse_log_level(std::string_view text, std::string_view what) {
-  static constexpr std::array<std::pair<std::string_view, hal::LogLevel>, 5> kLevels{{
-      {"error", hal::LogLevel::Error},
-      {"warning", hal::LogLevel::Warning},
-      {"notice", hal::LogLevel::Notice},
-      {"info", hal::LogLevel::Info},
-      {"debug", hal::LogLevel::Debug},
-  }};
-  for (const auto& [name, level] : kLevels) {
+template <typename T>
+using Choices = std::initializer_list<std::pair<std::string_view, T>>;
+
+// One of a fixed set of keywords; the error lists them (aliases, after the first with
+// the same value, are accepted but not listed).
+template <typename T>
+T parse_choice(std::string_view text, std::string_view what, Choices<T> choices) {
+  std::string listed;
+  std::vector<T> seen;
+  for (const auto& [name, value] : choices) {
     if (text == name) {
-      return level;
+      return value;
+    }
+    if (std::find(seen.begin(), seen.end(), value) == seen.end()) {
+      seen.push_back(value);
+      listed += fmt::format("{}{}", listed.empty() ? "" : ", ", name);
     }
   }
-  throw UsageError(
-      fmt::format("{} '{}': expected error, warning, notice, info or debug", what, text));
+  const auto last_comma = listed.rfind(", ");
+  if (last_comma != std::string::npos) {
+    listed.replace(last_comma, 2, " or ");
+  }
+  throw UsageError(fmt::format("{} '{}': expected {}", what, text, listed));
+}
+
+hal::LogLevel parse_log_level(std::string_view text, std::string_view what) {
+  return parse_choice<hal::LogLevel>(text, what,
+                                     {{"error", hal::LogLevel::Error},
+                                      {"warning", hal::LogLevel::Warning},
+                                      {"notice", hal::LogLevel::Notice},
+                                      {"info", hal::LogLevel::Info},
+                                      {"debug", hal::LogLevel::Debug}});
 }
 
 hal::Drive parse_drive(std::string_view text, std::string_view what) {
-  if (text == "push-pull") {
-    return hal::Drive::PushPull;
-  }
-  if (text == "open-drain") {
-    return hal::Drive::OpenDrain;
-  }
-  if (text == "open-source") {
-    return hal::Drive::OpenSource;
-  }
-  throw UsageError(
-      fmt::format("{} '{}': expected push-pull, open-drain or open-source", what, text));
+  return parse_choice<hal::Drive>(text, what,
+                                  {{"push-pull", hal::Drive::PushPull},
+                                   {"open-drain", hal::Drive::OpenDrain},
+                                   {"open-source", hal::Drive::OpenSource}});
 }
 
 hal::Bias parse_bias(std::string_view text, std::string_view what) {
-  if (text == "as-is") {
-    return hal::Bias::AsIs;
-  }
-  if (text == "disabled" || text == "disable") {
-    return hal::Bias::Disabled;
-  }
-  if (text == "pull-up") {
-    return hal::Bias::PullUp;
-  }
-  if (text == "pull-down") {
-    return hal::Bias::PullDown;
-  }
-  throw UsageError(
-      fmt::format("{} '{}': expected as-is, disabled, pull-up or pull-down", what, text));
+  return parse_choice<hal::Bias>(text, what,
+                                 {{"as-is", hal::Bias::AsIs},
+                                  {"disabled", hal::Bias::Disabled},
+                                  {"disable", hal::Bias::Disabled},
+                                  {"pull-up", hal::Bias::PullUp},
+                                  {"pull-down", hal::Bias::PullDown}});
 }
 
 std::string parse_backend(std::string_view text, std::string_view what) {
