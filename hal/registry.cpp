@@ -50,6 +50,8 @@ std::unique_ptr<Backend> make_backend(std::string_view name, const BackendOption
       options.log(LogLevel::Info, fmt::format("backend auto: chose {}", backend->name));
       return backend->create(options);
     }
+    options.log(LogLevel::Info,
+                fmt::format("backend auto: {} cannot be used here: {}", backend->name, why));
     reasons += fmt::format("{}{}: {}", reasons.empty() ? "" : "; ", backend->name, why);
   }
   throw Error("backend auto", "no usable GPIO backend on this machine", 0,

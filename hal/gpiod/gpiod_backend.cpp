@@ -35,6 +35,7 @@ struct ChipScan {
   std::vector<ChipInfo> chips;
   std::map<std::string, fs::path> devices;  // gpiochipN -> the node to open
   std::vector<std::string> failures;        // devices that could not be read, and why
+  bool permission_denied = false;           // one of them for lack of permission
 };
 
 class GpiodLine final : public OutputLine {
@@ -93,7 +94,7 @@ class GpiodBackend final : public Backend {
     ChipScan chips = scan();
     if (chips.chips.empty() && !chips.failures.empty()) {
       throw Error(options_.dev_root.string(), "no GPIO chip could be read", 0,
-                  fmt::format("{}; {}", fmt::join(chips.failures, "; "), kPermissionHint));
+                  failures_hint(chips));
     }
     return std::move(chips.chips);
   }
@@ -126,6 +127,7 @@ class GpiodBackend final : public Backend {
         result.chips.push_back(std::move(chip));
       } catch (const Error& error) {
         result.failures.emplace_back(error.what());
+        result.permission_denied |= error.errnum() == EACCES || error.errnum() == EPERM;
       }
     }
     return result;
@@ -140,7 +142,7 @@ class GpiodBackend final : public Backend {
                   chips.failures.empty()
                       ? std::string("the kernel has no GPIO chip, or this container was not given "
                                     "one (docker run --device /dev/gpiochipN)")
-                      : fmt::format("{}; {}", fmt::join(chips.failures, "; "), kPermissionHint));
+                      : failures_hint(chips));
     }
     LineSpec lookup = spec;
     if (auto* address = std::get_if<ChipOffset>(&lookup.address)) {
@@ -163,6 +165,15 @@ class GpiodBackend final : public Backend {
                   fmt::format("{}; some chips could not be read: {}", error.hint(),
                               fmt::join(chips.failures, "; ")));
     }
+  }
+
+  // Why the chips could not be read; the permission advice only when that was why.
+  [[nodiscard]] static std::string failures_hint(const ChipScan& chips) {
+    std::string hint = fmt::format("{}", fmt::join(chips.failures, "; "));
+    if (chips.permission_denied) {
+      hint += fmt::format("; {}", kPermissionHint);
+    }
+    return hint;
   }
 
   // A device path or node name as the kernel names the chip: /dev/gpiochip4 may be a
@@ -206,10 +217,7 @@ class GpiodBackend final : public Backend {
       case EINVAL:
       case ENOTTY:
         if (library_version().starts_with("1.") && !chardev_has_uapi_v1(device)) {
-          return {subject, what, failure.errnum,
-                  "this kernel has no GPIO character device uAPI v1 "
-                  "(CONFIG_GPIO_CDEV_V1), which libgpiod 1.6 needs: use a gpio-blinkd built "
-                  "with libgpiod 2, or --backend sysfs"};
+          return {subject, what, failure.errnum, std::string(kNoUapiV1Hint)};
         }
         return {subject, what, failure.errnum,
                 settings.drive != Drive::PushPull || settings.bias != Bias::AsIs

@@ -6,10 +6,16 @@
 #include <filesystem>
 #include <memory>
 #include <string>
+#include <string_view>
 
 #include "hal/hal.hpp"
 
 namespace hal::gpiod {
+
+// libgpiod 1.6 speaks the GPIO uAPI v1 only, which kernels may leave out.
+inline constexpr std::string_view kNoUapiV1Hint =
+    "this kernel has no GPIO character device uAPI v1 (CONFIG_GPIO_CDEV_V1), which libgpiod "
+    "1.6 needs: use a gpio-blinkd built with libgpiod 2, or --backend sysfs";
 
 // "1.6.3", "2.2.1": the library this binary was built with.
 [[nodiscard]] std::string library_version();

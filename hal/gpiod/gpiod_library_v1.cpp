@@ -3,6 +3,7 @@
 
 #include <cerrno>
 
+#include "hal/chardev_info.hpp"
 #include "hal/gpiod/gpiod_library.hpp"
 
 namespace hal::gpiod {
@@ -79,7 +80,11 @@ ChipInfo read_chip(const std::filesystem::path& device) {
   for (unsigned offset = 0; offset < info.ngpio; ++offset) {
     gpiod_line* line = gpiod_chip_get_line(chip.get(), offset);
     if (line == nullptr) {
-      throw Error(device.string(), "line information cannot be read", errno);
+      const int err = errno;
+      throw Error(device.string(), "line information cannot be read", err,
+                  (err == EINVAL || err == ENOTTY) && !chardev_has_uapi_v1(device)
+                      ? std::string(kNoUapiV1Hint)
+                      : std::string());
     }
     info.lines.push_back(LineInfo{
         offset, text_or_empty(gpiod_line_name(line)), text_or_empty(gpiod_line_consumer(line)),
