@@ -12,8 +12,11 @@
  *       SIGUSR1: toggle the value with GPIO_V2_LINE_SET_VALUES_IOCTL and print
  *                "SET value=V ok" or "SET value=V errno=N NAME".
  *       SIGUSR2: GPIO_V2_LINE_GET_VALUES_IOCTL, print "GET value=V" or errno.
- *   gpio-lineinfo CHIPDEV OFFSET
+ *   gpio-lineinfo [-1] CHIPDEV OFFSET
  *       GPIO_V2_GET_LINEINFO_IOCTL: offset=N name="..." consumer="..." flags=a,b
+ *       -1: the uAPI v1 GPIO_GET_LINEINFO_IOCTL instead (flags: used =
+ *       GPIOLINE_FLAG_KERNEL, output, active-low); on failure
+ *       "gpio-lineinfo: GPIO_GET_LINEINFO_IOCTL: errno=22 EINVAL (...)", exit 1
  *   gpio-chipinfo CHIPDEV
  *       GPIO_GET_CHIPINFO_IOCTL: name=... label="..." lines=N
  *   gpio-sample PATH INTERVAL_US DURATION_MS
@@ -36,20 +39,47 @@
  *       run write("1"), pwrite("0",0), pread(0), lseek(0)+read, poll(POLLPRI,0)
  *       on the held fd and print one result line per call
  *       ("write rc=1 ok" / "write rc=-1 errno=19 ENODEV").  SIGTERM: exit 0.
+ *   gpio-grabfd PID
+ *       Duplicate every GPIO line request fd of process PID into this one
+ *       (pidfd_getfd; /proc/PID/fd links "anon_inode:gpio-line" for uAPI v2,
+ *       "anon_inode:gpio-linehandle" for v1), print "READY pid=N grabbed=K"
+ *       and keep them until SIGTERM (exit 0, closing them).  A request is
+ *       released at its last close, so the lines stay requested, at the level
+ *       PID drove them to last, after PID exits: gpio-sim puts a released line
+ *       back to its pull, which would hide the level a program leaves behind.
+ *   gpio-runas UID GID[,GID...] CMD [ARG...]
+ *       setgroups(the GIDs after the first), setgid(GID), setuid(UID), then
+ *       exec CMD: run a program as an unprivileged user (exit 126 on failure).
+ *   gpio-no-uapi-v1 CMD [ARG...]
+ *       Install a seccomp filter that fails the GPIO uAPI v1-only ioctls
+ *       (GPIO_GET_LINEINFO_IOCTL, GPIO_GET_LINEHANDLE_IOCTL,
+ *       GPIO_GET_LINEEVENT_IOCTL, GPIO_GET_LINEINFO_WATCH_IOCTL) with EINVAL,
+ *       then exec CMD: what a kernel built without CONFIG_GPIO_CDEV_V1 answers
+ *       (gpiolib-cdev.c's gpio_ioctl() compiles those branches out and returns
+ *       -EINVAL for a command it does not know).  Everything else, the v2 uAPI
+ *       and GPIO_GET_CHIPINFO_IOCTL included, passes.
  *
  * Errors are printed as "errno=N NAME (text)".  Written for this project.
  */
 #define _GNU_SOURCE
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <grp.h>
 #include <inttypes.h>
+#include <linux/audit.h>
+#include <linux/filter.h>
 #include <linux/gpio.h>
+#include <linux/seccomp.h>
 #include <poll.h>
 #include <signal.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -65,13 +95,16 @@ static int usage(void)
 {
 	fprintf(stderr,
 		"usage: gpio-hold [-i] [-v 0|1] CHIPDEV OFFSET [CONSUMER]\n"
-		"       gpio-lineinfo CHIPDEV OFFSET\n"
+		"       gpio-lineinfo [-1] CHIPDEV OFFSET\n"
 		"       gpio-chipinfo CHIPDEV\n"
 		"       gpio-sample PATH INTERVAL_US DURATION_MS\n"
 		"       gpio-sample-all INTERVAL_US DURATION_MS PATH...\n"
 		"       gpio-now\n"
 		"       gpio-write PATH DATA\n"
-		"       gpio-fdtest PATH\n");
+		"       gpio-fdtest PATH\n"
+		"       gpio-grabfd PID\n"
+		"       gpio-runas UID GID[,GID...] CMD [ARG...]\n"
+		"       gpio-no-uapi-v1 CMD [ARG...]\n");
 	return 2;
 }
 
@@ -244,12 +277,33 @@ static void flag_str(uint64_t f, char *buf, size_t len)
 		snprintf(buf, len, "none");
 }
 
+static int lineinfo_v1(const char *dev, const char *off)
+{
+	struct gpioline_info info;
+	int fd;
+
+	fd = open(dev, O_RDWR | O_CLOEXEC);
+	if (fd < 0)
+		return die_errno("open chip");
+	memset(&info, 0, sizeof(info));
+	info.line_offset = (uint32_t)parse_long(off, "offset");
+	if (ioctl(fd, GPIO_GET_LINEINFO_IOCTL, &info) < 0)
+		return die_errno("GPIO_GET_LINEINFO_IOCTL");
+	printf("offset=%u name=\"%s\" consumer=\"%s\" flags=%s%s%s\n", info.line_offset, info.name,
+	       info.consumer, (info.flags & GPIOLINE_FLAG_KERNEL) ? "used," : "",
+	       (info.flags & GPIOLINE_FLAG_ACTIVE_LOW) ? "active-low," : "",
+	       (info.flags & GPIOLINE_FLAG_IS_OUT) ? "output" : "input");
+	return 0;
+}
+
 static int cmd_lineinfo(int argc, char **argv)
 {
 	struct gpio_v2_line_info info;
 	char flags[256];
 	int fd;
 
+	if (argc == 4 && strcmp(argv[1], "-1") == 0)
+		return lineinfo_v1(argv[2], argv[3]);
 	if (argc != 3)
 		return usage();
 	fd = open(argv[1], O_RDWR | O_CLOEXEC);
@@ -495,6 +549,121 @@ static int cmd_fdtest(int argc, char **argv)
 	return 0;
 }
 
+static int cmd_grabfd(int argc, char **argv)
+{
+	char path[300], link[128];
+	struct dirent *de;
+	int pidfd, fd, grabbed = 0;
+	sigset_t old;
+	pid_t pid;
+	DIR *dir;
+
+	if (argc != 2)
+		return usage();
+	pid = (pid_t)parse_long(argv[1], "pid");
+	setup_signals(&old);
+	pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
+	if (pidfd < 0)
+		return die_errno("pidfd_open");
+	snprintf(path, sizeof(path), "/proc/%d/fd", (int)pid);
+	dir = opendir(path);
+	if (!dir)
+		return die_errno(path);
+	while ((de = readdir(dir)) != NULL) {
+		ssize_t n;
+		if (de->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof(path), "/proc/%d/fd/%s", (int)pid, de->d_name);
+		n = readlink(path, link, sizeof(link) - 1);
+		if (n < 0)
+			continue;
+		link[n] = '\0';
+		if (strcmp(link, "anon_inode:gpio-line") != 0 &&
+		    strcmp(link, "anon_inode:gpio-linehandle") != 0)
+			continue;
+		fd = (int)syscall(SYS_pidfd_getfd, pidfd, (int)parse_long(de->d_name, "fd"), 0);
+		if (fd < 0)
+			return die_errno("pidfd_getfd");
+		grabbed++;
+	}
+	closedir(dir);
+	printf("READY pid=%d grabbed=%d\n", (int)getpid(), grabbed);
+	fflush(stdout);
+	while (!got_term)
+		sigsuspend(&old);
+	return 0; /* exit closes the duplicates: the requests are released */
+}
+
+static int cmd_runas(int argc, char **argv)
+{
+	gid_t gids[32];
+	char *list, *tok, *save = NULL;
+	uid_t uid;
+	int n = 0;
+
+	if (argc < 4)
+		return usage();
+	uid = (uid_t)parse_long(argv[1], "uid");
+	list = argv[2];
+	for (tok = strtok_r(list, ",", &save); tok && n < 32; tok = strtok_r(NULL, ",", &save))
+		gids[n++] = (gid_t)parse_long(tok, "gid");
+	if (n == 0)
+		return usage();
+	if (setgroups((size_t)(n - 1), gids + 1) != 0 || setgid(gids[0]) != 0 || setuid(uid) != 0) {
+		fprintf(stderr, "%s: dropping to uid %d gid %d: %s\n", prog, (int)uid, (int)gids[0],
+			strerror(errno));
+		return 126;
+	}
+	if (getuid() != uid || geteuid() != uid || getegid() != gids[0]) {
+		fprintf(stderr, "%s: still privileged after setuid\n", prog);
+		return 126;
+	}
+	execvp(argv[3], argv + 3);
+	fprintf(stderr, "%s: exec %s: %s\n", prog, argv[3], strerror(errno));
+	return 126;
+}
+
+#if defined(__x86_64__)
+#define HELPER_AUDIT_ARCH AUDIT_ARCH_X86_64
+#elif defined(__aarch64__)
+#define HELPER_AUDIT_ARCH AUDIT_ARCH_AARCH64
+#elif defined(__arm__)
+#define HELPER_AUDIT_ARCH AUDIT_ARCH_ARM
+#else
+#error "gpio-no-uapi-v1: unknown architecture"
+#endif
+
+static int cmd_no_uapi_v1(int argc, char **argv)
+{
+	/* The ioctl command is an unsigned int: the low 32 bits of args[1]
+	 * (every guest architecture is little-endian). */
+	struct sock_filter filter[] = {
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, arch)),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, HELPER_AUDIT_ARCH, 0, 7),
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_ioctl, 0, 5),
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, args[1])),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, GPIO_GET_LINEINFO_IOCTL, 4, 0),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, GPIO_GET_LINEHANDLE_IOCTL, 3, 0),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, GPIO_GET_LINEEVENT_IOCTL, 2, 0),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, GPIO_GET_LINEINFO_WATCH_IOCTL, 1, 0),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | (EINVAL & SECCOMP_RET_DATA)),
+	};
+	struct sock_fprog prog_ = { (unsigned short)(sizeof(filter) / sizeof(filter[0])), filter };
+
+	if (argc < 2)
+		return usage();
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0 ||
+	    syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &prog_) != 0) {
+		fprintf(stderr, "%s: installing the seccomp filter: %s\n", prog, strerror(errno));
+		return 126;
+	}
+	execvp(argv[1], argv + 1);
+	fprintf(stderr, "%s: exec %s: %s\n", prog, argv[1], strerror(errno));
+	return 126;
+}
+
 static int dispatch(const char *name, int argc, char **argv)
 {
 	static const struct { const char *name; int (*fn)(int, char **); } cmds[] = {
@@ -502,6 +671,8 @@ static int dispatch(const char *name, int argc, char **argv)
 		{ "gpio-chipinfo", cmd_chipinfo }, { "gpio-sample", cmd_sample },
 		{ "gpio-write", cmd_write },       { "gpio-fdtest", cmd_fdtest },
 		{ "gpio-sample-all", cmd_sample_all }, { "gpio-now", cmd_now },
+		{ "gpio-grabfd", cmd_grabfd },     { "gpio-runas", cmd_runas },
+		{ "gpio-no-uapi-v1", cmd_no_uapi_v1 },
 	};
 	size_t i;
 

@@ -1,11 +1,18 @@
 #!/bin/sh
 # daemon-lib.sh - guest-side helpers for the kernel tests of gpio-blinkd's sysfs
-# backend (tests/kernel/cases/daemon-*.sh).  Shipped to the guest as a payload
-# (/payload/daemon-lib.sh) next to the static daemon; sources /lib/gpio-guest.sh.
+# and gpiod backends (tests/kernel/cases/daemon-*.sh).  Shipped to the guest as a
+# payload (/payload/daemon-lib.sh) next to the static daemon; sources
+# /lib/gpio-guest.sh.
 #
 # Environment (set by run-guest-group through qemu-gpio-run --env):
 #   BLINKD   path of the daemon in the guest (default /payload/gpio-blinkd)
 #   CASES    optional space-separated case ids: run only these
+#   BLINKD_LIBGPIOD_EXPECTED  optional: the libgpiod version the build was
+#            configured with (gpiod groups check that the binary has it)
+# Set by the group scripts:
+#   BLINKD_BACKEND  the --backend that blinkd_start passes (default sysfs)
+#   DL_WRAP         optional command words run in front of the daemon (e.g.
+#                   "gpio-runas 1000 1000"); empty = none
 #
 # Report format (parsed by check-case on the host, one section per case):
 #   === CASE <id>: <what it proves>
@@ -102,13 +109,22 @@ dl_show_log() {
 }
 
 # --- the daemon ----------------------------------------------------------------
-# blinkd_start LOG ARGS...: starts the daemon (--backend sysfs) in the
-# background with stderr to LOG; sets BLINKD_PID
-blinkd_start() {
-    _log=$1
-    shift
-    "$BLINKD" --backend sysfs "$@" </dev/null >"$_log.out" 2>"$_log" &
+# blinkd_start_with BACKEND LOG ARGS...: starts the daemon (--backend BACKEND,
+# behind DL_WRAP when set) in the background with stderr to LOG and stdout to
+# LOG.out; sets BLINKD_PID
+blinkd_start_with() {
+    _be=$1 _log=$2
+    shift 2
+    # shellcheck disable=SC2086  # DL_WRAP: command words, split on purpose
+    ${DL_WRAP:-} "$BLINKD" --backend "$_be" "$@" </dev/null >"$_log.out" 2>"$_log" &
     BLINKD_PID=$!
+}
+
+# blinkd_start LOG ARGS...: the same with --backend $BLINKD_BACKEND (sysfs)
+blinkd_start() {
+    _l=$1
+    shift
+    blinkd_start_with "${BLINKD_BACKEND:-sysfs}" "$_l" "$@"
 }
 
 # wait_log LOG FIXED-STRING [TIMEOUT_MS]: waits until LOG contains the text;
@@ -158,6 +174,128 @@ wait_level() {
         usleep 2000
     done
     return 0
+}
+
+# --- runs that blink a few times or must fail ------------------------------------
+# count_run NAME "SAMPLED PATHS" LINE...: the daemon blinks LINE... twice
+# (--on 100ms --off 100ms --count 2) while the paths are sampled; sets
+# RUN_RC, RUN_LOG and RUN_WAVE
+count_run() {
+    RUN_LOG=$DL_TMP/$1.log RUN_WAVE=$DL_TMP/$1.wave
+    _n=$1 _paths=$2
+    shift 2
+    # shellcheck disable=SC2086  # the paths have no blanks
+    sample_start "$RUN_WAVE" 15000 $_paths
+    usleep 50000
+    blinkd_start "$RUN_LOG" --on 100ms --off 100ms --count 2 "$@"
+    blinkd_wait "$BLINKD_PID" 6000
+    RUN_RC=$BLINKD_RC
+    sample_stop
+    check_eq "$_n: exit status" "$RUN_RC" 0
+    [ "$RUN_RC" = 0 ] || dl_show_log "$RUN_LOG"
+}
+
+# toggled DESC COL WANT_RISES: rising edges seen on column COL of RUN_WAVE
+toggled() { check_eq "$1" "$(wave_get "$(wave "$RUN_WAVE" "$2")" rises)" "$3"; }
+
+# expect_fail NAME LINE...: the daemon must exit 1 within 3 s; sets RUN_LOG
+expect_fail() {
+    RUN_LOG=$DL_TMP/$1.log
+    _n=$1
+    shift
+    blinkd_start "$RUN_LOG" --on 100ms --off 100ms "$@"
+    blinkd_wait "$BLINKD_PID" 5000
+    check_eq "$_n: exit status" "$BLINKD_RC" 1
+    at_most "$_n: exits within (ms)" "$BLINKD_WAIT_MS" 3000
+}
+
+# not_exported DESC N: /sys/class/gpio/gpioN does not exist
+not_exported() {
+    if [ -e "/sys/class/gpio/gpio$2" ]; then check "$1: gpio$2 left exported" false
+    else check "$1: gpio$2 not exported" true; fi
+}
+
+# described LOG ARG: the daemon's description of the line it opened for ARG
+# (the text between "line 'ARG': " and "; on " of its set-up line), or nothing
+described() {
+    awk -v p="line '$2': " 'index($0, p) && index($0, "; on ") {
+        s = substr($0, index($0, p) + length(p)); print substr(s, 1, index(s, "; on ") - 1); exit }' "$1"
+}
+
+# --- the character device, from outside the daemon --------------------------------
+# line_info CHIP OFF: the kernel's v2 line info (gpio-lineinfo):
+#   offset=N name="..." consumer="..." flags=used,active-low,output
+line_info() { gpio-lineinfo "/dev/$1" "$2" 2>&1; }
+
+# line_free DESC CHIP OFF: the line is not requested (no "used" flag, no consumer)
+line_free() {
+    _i=$(line_info "$2" "$3")
+    case "$_i" in
+        *'consumer=""'*) case "$_i" in *flags=used*) check "$1: got '$_i'" false ;; *) check "$1" true ;; esac ;;
+        *) check "$1: got '$_i'" false ;;
+    esac
+}
+
+# line_held_by DESC CHIP OFF CONSUMER [FLAG...]: requested by CONSUMER, with
+# every FLAG (active-low, output, ...) set
+line_held_by() {
+    _i=$(line_info "$2" "$3")
+    _ok=1
+    case "$_i" in *"consumer=\"$4\" flags=used"*) ;; *) _ok=0 ;; esac
+    _d=$1
+    shift 4
+    for _fl in "$@"; do
+        case ",${_i#*flags=}," in *",$_fl,"*) ;; *) _ok=0 ;; esac
+    done
+    if [ "$_ok" = 1 ]; then check "$_d ($_i)" true; else check "$_d: got '$_i'" false; fi
+}
+
+# grab_lines PID: keeps the line requests of PID open in gpio-grabfd (see
+# tests/kernel/gpio-helper.c) so that they outlive PID: gpio-sim puts a released
+# line back to its pull, which would hide the level the daemon left it at.
+# Sets GRAB_PID and GRAB_N (requests grabbed; 0 when it failed).
+grab_lines() {
+    _gl=$DL_TMP/grab.$1
+    gpio-grabfd "$1" >"$_gl" 2>&1 &
+    GRAB_PID=$!
+    GRAB_N=0
+    _deadline=$(($(gpio-now) + 3000000))
+    while ! grep -q '^READY' "$_gl"; do
+        if ! kill -0 "$GRAB_PID" 2>/dev/null || [ "$(gpio-now)" -gt "$_deadline" ]; then
+            sed 's/^/  grab| /' "$_gl"
+            return 1
+        fi
+        usleep 5000
+    done
+    # shellcheck disable=SC2034  # read by the case scripts
+    GRAB_N=$(sed -n 's/^READY .* grabbed=\([0-9]*\).*/\1/p' "$_gl")
+    return 0
+}
+
+# grab_release: closes the grabbed requests (the lines are released)
+grab_release() {
+    [ -n "${GRAB_PID:-}" ] || return 0
+    kill -TERM "$GRAB_PID" 2>/dev/null
+    wait "$GRAB_PID" 2>/dev/null
+    GRAB_PID=
+    return 0
+}
+
+# gpiod_setup: for the gpiod groups: BLINKD_BACKEND=gpiod, LIBGPIOD (the
+# version the binary reports: 1.6.3, 2.2.1) and LIBGPIOD_MAJOR (1 or 2)
+gpiod_setup() {
+    # shellcheck disable=SC2034  # read by blinkd_start
+    BLINKD_BACKEND=gpiod
+    LIBGPIOD=$("$BLINKD" --version | sed -n 's/.* through libgpiod \([0-9][0-9.]*\).*/\1/p')
+    # shellcheck disable=SC2034  # read by the case scripts
+    LIBGPIOD_MAJOR=${LIBGPIOD%%.*}
+    echo "== gpiod backend with libgpiod ${LIBGPIOD:-(none)}; the build says ${BLINKD_LIBGPIOD_EXPECTED:-(not given)}"
+}
+
+# libgpiod_as_built: the binary has the libgpiod the build was configured with
+libgpiod_as_built() {
+    [ -n "$LIBGPIOD" ] || fail_now "the daemon has the gpiod backend (gpio-blinkd --version)"
+    check_eq "the daemon's libgpiod (gpio-blinkd --version)" "$LIBGPIOD" "${BLINKD_LIBGPIOD_EXPECTED:-$LIBGPIOD}"
 }
 
 # --- waveforms -----------------------------------------------------------------

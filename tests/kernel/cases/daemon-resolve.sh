@@ -26,43 +26,8 @@ R1=$SIM_RES_B1_CHIP R1_BASE=$SIM_RES_B1_BASE
 TA=$SIM_TWIN_A_CHIP TA_BASE=$SIM_TWIN_A_BASE
 TB=$SIM_TWIN_B_CHIP TB_BASE=$SIM_TWIN_B_BASE
 fact chips "$(chip_ranges | tr '\n' ';')"
-T=$DL_TMP
 
-# count_run NAME "SAMPLED PATHS" LINE...: the daemon blinks LINE... twice
-# (--on 100ms --off 100ms --count 2) while the paths are sampled; sets
-# RUN_RC, RUN_LOG and RUN_WAVE
-count_run() {
-    RUN_LOG=$T/$1.log RUN_WAVE=$T/$1.wave
-    _paths=$2
-    shift 2
-    # shellcheck disable=SC2086  # the paths have no blanks
-    sample_start "$RUN_WAVE" 15000 $_paths
-    usleep 50000
-    blinkd_start "$RUN_LOG" --on 100ms --off 100ms --count 2 "$@"
-    blinkd_wait "$BLINKD_PID" 6000
-    RUN_RC=$BLINKD_RC
-    sample_stop
-    check_eq "$1: exit status" "$RUN_RC" 0
-}
-
-# toggled DESC COL WANT_RISES: rising edges seen on column COL of RUN_WAVE
-toggled() { check_eq "$1" "$(wave_get "$(wave "$RUN_WAVE" "$2")" rises)" "$3"; }
-
-# expect_fail NAME LINE...: the daemon must exit 1 quickly; sets RUN_LOG
-expect_fail() {
-    RUN_LOG=$T/$1.log
-    _n=$1
-    shift
-    blinkd_start "$RUN_LOG" --on 100ms --off 100ms "$@"
-    blinkd_wait "$BLINKD_PID" 5000
-    check_eq "$_n: exit status" "$BLINKD_RC" 1
-    at_most "$_n: exits within (ms)" "$BLINKD_WAIT_MS" 3000
-}
-
-not_exported() {
-    if [ -e "/sys/class/gpio/gpio$2" ]; then check "$1: gpio$2 left exported" false
-    else check "$1: gpio$2 not exported" true; fi
-}
+# count_run, toggled, expect_fail, not_exported: daemon-lib.sh
 
 # ---------------------------------------------------------------------------
 if case_wanted resolve-global; then

@@ -1,0 +1,214 @@
+#!/bin/sh
+# daemon-gpiod-blink.sh - guest script: gpio-blinkd --backend gpiod (the GPIO
+# character device through libgpiod 1.6 or 2.x, whichever the binary has)
+# blinking real gpio-sim lines: timing, several lines with phases, active-low
+# as a request flag, SIGTERM, the chip removed while blinking.
+# Every level is read from outside the daemon, through gpio-sim's
+# sim_gpioX/value (the level the simulated pin is really driven to).
+#
+# gpio-sim puts a line back to its pull (down: 0) when it is released, and the
+# chardev releases the daemon's lines when it exits.  To see the level the
+# daemon leaves a line at (active-low: off = high), the cases keep the
+# daemon's requests open in gpio-grabfd (grab_lines) across its exit, and
+# release them afterwards.
+# Run by tests/kernel/cases/run-guest-group; by hand:
+#   tests/kernel/qemu-gpio-run --arch amd64 --payload build/release-static-tests/gpio-blinkd \
+#       --payload tests/kernel/cases/daemon-lib.sh tests/kernel/cases/daemon-gpiod-blink.sh
+# shellcheck disable=SC1091  # payload copy of tests/kernel/cases/daemon-lib.sh
+. /payload/daemon-lib.sh
+gpiod_setup
+
+sim_chip_create gblink 8 --label blinkd-gblink >/dev/null || { echo "setup: sim_chip_create failed"; exit 1; }
+C=$SIM_GBLINK_CHIP B=$SIM_GBLINK_BASE
+T=$DL_TMP
+
+# levels N...: the physical levels of gblink lines N... (one cat: not torn by an edge)
+levels() {
+    _p=
+    for _o in "$@"; do _p="$_p $(sim_path gblink "$_o")"; done
+    # shellcheck disable=SC2086  # the paths have no blanks
+    cat $_p | tr -d '\n'
+}
+
+# ---------------------------------------------------------------------------
+if case_wanted blink-timing; then
+    case_begin blink-timing "--on 150ms --off 250ms --count 5 through the chardev: exactly 10 edges, high/low times and period as requested, ends low, released, exit 0"
+    libgpiod_as_built
+    sample_start "$T/timing.wave" 15000 "$(sim_path gblink 0)"
+    usleep 100000 # the sampler sees the idle level first
+    blinkd_start "$T/timing.log" --on 150ms --off 250ms --count 5 "$C:0"
+    blinkd_wait "$BLINKD_PID" 8000
+    sample_stop
+    w=$(wave "$T/timing.wave" 1)
+    echo "  wave: $w"
+    check_eq "exit status" "$BLINKD_RC" 0
+    check_eq "edges (5 on + 5 off)" "$(wave_get "$w" edges)" 10
+    check_eq "rising edges" "$(wave_get "$w" rises)" 5
+    within "mean high time (ms)" "$(wave_get "$w" high_ms)" 150 30
+    within "mean low time (ms)" "$(wave_get "$w" low_ms)" 250 30
+    within "mean period (ms)" "$(wave_get "$w" period_ms)" 400 40
+    check_eq "level before and after" "$(wave_get "$w" first)$(wave_get "$w" last)" 00
+    log_has "stderr: requested through the chardev by libgpiod" "$T/timing.log" \
+        "line '$C:0': $C [blinkd-gblink] offset 0 (global $B) requested as an output by 'gpio-blinkd', off (libgpiod $LIBGPIOD)"
+    log_has "stderr says the count is done" "$T/timing.log" "done: 5 blinks per line; every line is off and released"
+    line_free "line released after the exit (chardev line info)" "$C" 0
+    case_end
+fi
+
+# ---------------------------------------------------------------------------
+# One daemon, four lines: L1 plain, L2 phase=100ms, L3 its own on/off,
+# L4 active-low; global --on 200ms --off 200ms.  Sampled together for 2.3 s
+# after "ready"; then SIGTERM (sigterm-safe-level).
+multi_started=0
+if case_wanted blink-phases || case_wanted active-low || case_wanted sigterm-safe-level; then
+    sample_start "$T/multi.wave" 15000 "$(sim_path gblink 1)" "$(sim_path gblink 2)" "$(sim_path gblink 3)" "$(sim_path gblink 4)"
+    usleep 100000
+    blinkd_start "$T/multi.log" --on 200ms --off 200ms "$C:1" "$C:2,phase=100ms" "$C:3,on=100ms,off=100ms" "$C:4,active-low"
+    MULTI_PID=$BLINKD_PID
+    blinkd_ready "$T/multi.log" && multi_started=1
+    usleep 1000000
+    # the kernel's view of the requests while they are held
+    INFO_L1=$(line_info "$C" 1)
+    INFO_L4=$(line_info "$C" 4)
+    usleep 1150000
+    sample_stop
+    W1=$(wave "$T/multi.wave" 1)
+    W2=$(wave "$T/multi.wave" 2)
+    W3=$(wave "$T/multi.wave" 3)
+    W4=$(wave "$T/multi.wave" 4)
+    echo "  L1 plain:        $W1"
+    echo "  L2 phase=100ms:  $W2"
+    echo "  L3 on/off=100ms: $W3"
+    echo "  L4 active-low:   $W4"
+fi
+
+if case_wanted blink-phases; then
+    case_begin blink-phases "four lines in one daemon through the chardev: each keeps its own period, phase=100ms delays a line by 100 ms"
+    check_eq "daemon ready" "$multi_started" 1
+    log_has "stderr says 4 lines" "$T/multi.log" "ready: Blinking 4 lines"
+    at_least "L1 rising edges in 2.3 s" "$(wave_get "$W1" rises)" 5
+    within "L1 period (ms)" "$(wave_get "$W1" period_ms)" 400 40
+    within "L1 high time (ms)" "$(wave_get "$W1" high_ms)" 200 30
+    within "L2 period (ms)" "$(wave_get "$W2" period_ms)" 400 40
+    within "L2 high time (ms)" "$(wave_get "$W2" high_ms)" 200 30
+    within "L2 rises after L1 by the phase (ms)" "$(lag "$T/multi.wave" 1 2)" 100 30
+    at_least "L3 rising edges in 2.3 s" "$(wave_get "$W3" rises)" 10
+    within "L3 period, its own on/off (ms)" "$(wave_get "$W3" period_ms)" 200 25
+    within "L3 high time (ms)" "$(wave_get "$W3" high_ms)" 100 25
+    within "L1 rises when L3 does (ms)" "$(lag "$T/multi.wave" 3 1)" 0 30
+    case_end
+fi
+
+if case_wanted active-low; then
+    case_begin active-low "active-low is a request flag: the kernel inverts (physical level = inverse), the line info says active-low while held"
+    case "$INFO_L4" in
+        *'consumer="gpio-blinkd" flags=used,active-low,output'*) check "L4 line info while held: $INFO_L4" true ;;
+        *) check "L4 line info while held: got '$INFO_L4', want consumer gpio-blinkd, flags used,active-low,output" false ;;
+    esac
+    case "$INFO_L1" in
+        *active-low*) check "L1 line info without active-low: got '$INFO_L1'" false ;;
+        *'consumer="gpio-blinkd" flags=used,output'*) check "L1 line info: $INFO_L1" true ;;
+        *) check "L1 line info: got '$INFO_L1'" false ;;
+    esac
+    check_eq "L4 goes high first (requested off = high), then blinks" "$(wave_get "$W4" levels | cut -c1-3)" 010
+    within "L4 low (= on) time (ms)" "$(wave_get "$W4" low_ms)" 200 30
+    at_most "time L4 has the same level as L1 (per mille, want inverse)" "$(same_permille "$T/multi.wave" 1 4)" 50
+    # --active-low for all lines, --count 2, the first on-edge 300 ms after ready
+    # (time to grab the requests): idle 0, requested off = high, on = low, off =
+    # high, on = low, off = high; the grab keeps the last level visible. (The
+    # timing of an active-low line is L4's above: the grab's start-up competes
+    # with these edges for the one vCPU.)
+    sample_start "$T/al.wave" 15000 "$(sim_path gblink 5)" "$(sim_path gblink 6)"
+    usleep 100000
+    blinkd_start "$T/al.log" --active-low --on 150ms --off 150ms --phase 300ms --count 2 "$C:5" "$C:6,active-high"
+    AL_PID=$BLINKD_PID
+    blinkd_ready "$T/al.log"
+    grab_lines "$AL_PID"
+    check_eq "requests kept open across the exit" "$GRAB_N" 2
+    blinkd_wait "$AL_PID" 6000
+    sample_stop
+    al_after=$(levels 5 6)
+    grab_release
+    w5=$(wave "$T/al.wave" 1)
+    w6=$(wave "$T/al.wave" 2)
+    echo "  --active-low:                $w5"
+    echo "  --active-low + ,active-high: $w6"
+    check_eq "--active-low run exit status" "$BLINKD_RC" 0
+    check_eq "--active-low physical levels" "$(wave_get "$w5" levels)" 010101
+    check_eq "line override active-high: physical levels" "$(wave_get "$w6" levels)" 01010
+    check_eq "left at (active-low line, active-high line)" "$al_after" 10
+    case_end
+fi
+
+if case_wanted sigterm-safe-level; then
+    case_begin sigterm-safe-level "SIGTERM while lines are on: every line goes to its safe level (active-low = high), exit 0, lines released"
+    check "daemon still running" kill -0 "$MULTI_PID"
+    grab_lines "$MULTI_PID"
+    check_eq "requests kept open across the exit" "$GRAB_N" 4
+    # SIGTERM while L1 is on (physically high) and L4 is on (physically low)
+    _deadline=$(($(gpio-now) + 2000000))
+    while :; do
+        lv=$(levels 1 4)
+        [ "$lv" = 10 ] || [ "$(gpio-now)" -gt "$_deadline" ] && break
+        usleep 2000
+    done
+    kill -TERM "$MULTI_PID"
+    check_eq "L1 on and L4 on (levels L1 L4) when SIGTERM was sent" "$lv" 10
+    blinkd_wait "$MULTI_PID" 3000
+    check_eq "exit status after SIGTERM" "$BLINKD_RC" 0
+    at_most "exit after SIGTERM (ms)" "$BLINKD_WAIT_MS" 1000
+    check_eq "physical levels L1..L4 left by the daemon (L4 active-low: off = high)" "$(levels 1 2 3 4)" 0001
+    usleep 300000
+    check_eq "levels unchanged 300 ms later" "$(levels 1 2 3 4)" 0001
+    log_has "stderr names the signal" "$T/multi.log" "SIGTERM received: every line is off and released; exiting"
+    grab_release
+    # without a grab: the daemon's own exit releases the request
+    blinkd_start "$T/term.log" --on 100ms --off 100ms "$C:7,active-low"
+    check "single-line daemon ready" blinkd_ready "$T/term.log"
+    line_held_by "held by gpio-blinkd while running" "$C" 7 gpio-blinkd active-low output
+    kill -TERM "$BLINKD_PID"
+    blinkd_wait "$BLINKD_PID" 3000
+    check_eq "single-line daemon: exit status after SIGTERM" "$BLINKD_RC" 0
+    line_free "line info right after the exit: released" "$C" 7
+    case_end
+elif [ "$multi_started" = 1 ]; then
+    kill -TERM "$MULTI_PID"
+    blinkd_wait "$MULTI_PID" 3000
+fi
+
+# ---------------------------------------------------------------------------
+if case_wanted chip-removed; then
+    case_begin chip-removed "the chip removed while blinking (gpio-sim live=0): exit 1 within one period, ENODEV/EIO named, no hang or crash, other lines off"
+    if sim_chip_create ggone 4 --label blinkd-ggone >/dev/null && sim_chip_create gstay 4 --label blinkd-gstay >/dev/null; then
+        GONE=$SIM_GGONE_CHIP STAY=$SIM_GSTAY_CHIP
+        blinkd_start "$T/gone.log" --on 200ms --off 200ms "$GONE:0" "$STAY:0"
+        D=$BLINKD_PID
+        check "daemon ready" blinkd_ready "$T/gone.log"
+        grab_lines "$D"
+        check_eq "requests kept open across the exit" "$GRAB_N" 2
+        check "stay line on (high) before the removal" wait_level gstay 0 1
+        echo 0 >"$GPIO_SIM_CFS/ggone/live"
+        blinkd_wait "$D" 5000
+        echo "  exit seen ${BLINKD_WAIT_MS} ms after live=0 returned"
+        check_eq "exit status (1, not a crash or our SIGKILL)" "$BLINKD_RC" 1
+        at_most "exit within one period (ms)" "$BLINKD_WAIT_MS" 400
+        log_has "stderr: setting the removed line failed" "$T/gone.log" "/dev/$GONE line 0: setting it o"
+        if grep -qE "(No such device|Input/output error); the GPIO chip went away" "$T/gone.log"; then
+            check "stderr: ENODEV/EIO, the chip went away" true
+        else
+            check "stderr: ENODEV/EIO, the chip went away" false
+            dl_show_log "$T/gone.log"
+        fi
+        check_eq "surviving line driven off" "$(sim_value gstay 0)" 0
+        grab_release
+        line_free "surviving line released" "$STAY" 0
+        check "the removed chip's device is gone" test ! -e "/dev/$GONE"
+        check "configfs tree removable" sim_chip_remove ggone
+        kernel_ok "no oops, BUG or WARNING in dmesg"
+    else
+        fail_now "setup: sim_chip_create ggone/gstay"
+    fi
+    case_end
+fi
+
+cases_done
