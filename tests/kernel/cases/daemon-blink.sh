@@ -36,44 +36,14 @@ if case_wanted blink-timing; then
 fi
 
 # ---------------------------------------------------------------------------
-# One daemon, four lines: L1 plain, L2 phase=100ms, L3 its own on/off,
-# L4 active-low; global --on 200ms --off 200ms.  Sampled together for 2.3 s
-# after "ready", then SIGTERM.
+# One daemon, four lines (multi_blink_sample), then SIGTERM.
 multi_started=0
 if case_wanted blink-phases || case_wanted active-low || case_wanted sigterm-safe-level; then
-    sample_start "$T/multi.wave" 15000 "$(sim_path blink 1)" "$(sim_path blink 2)" "$(sim_path blink 3)" "$(sim_path blink 4)"
-    usleep 100000
-    blinkd_start "$T/multi.log" --on 200ms --off 200ms "$C:1" "$C:2,phase=100ms" "$C:3,on=100ms,off=100ms" "$C:4,active-low"
-    MULTI_PID=$BLINKD_PID
-    # 2.3 s of blinking after "ready" (a loaded host can delay the start by seconds)
-    blinkd_ready "$T/multi.log" && multi_started=1
-    usleep 2150000
-    sample_stop
-    W1=$(wave "$T/multi.wave" 1)
-    W2=$(wave "$T/multi.wave" 2)
-    W3=$(wave "$T/multi.wave" 3)
-    W4=$(wave "$T/multi.wave" 4)
-    echo "  L1 plain:        $W1"
-    echo "  L2 phase=100ms:  $W2"
-    echo "  L3 on/off=100ms: $W3"
-    echo "  L4 active-low:   $W4"
+    multi_blink_sample "$C" blink
 fi
 
 if case_wanted blink-phases; then
-    case_begin blink-phases "four lines in one daemon: each keeps its own period, phase=100ms delays a line by 100 ms"
-    check_eq "daemon ready" "$multi_started" 1
-    log_has "stderr says 4 lines" "$T/multi.log" "ready: Blinking 4 lines"
-    at_least "L1 rising edges in 2.3 s" "$(wave_get "$W1" rises)" 5
-    within "L1 period (ms)" "$(wave_get "$W1" period_ms)" 400 40
-    within "L1 high time (ms)" "$(wave_get "$W1" high_ms)" 200 30
-    within "L2 period (ms)" "$(wave_get "$W2" period_ms)" 400 40
-    within "L2 high time (ms)" "$(wave_get "$W2" high_ms)" 200 30
-    within "L2 rises after L1 by the phase (ms)" "$(lag "$T/multi.wave" 1 2)" 100 30
-    at_least "L3 rising edges in 2.3 s" "$(wave_get "$W3" rises)" 10
-    within "L3 period, its own on/off (ms)" "$(wave_get "$W3" period_ms)" 200 25
-    within "L3 high time (ms)" "$(wave_get "$W3" high_ms)" 100 25
-    within "L1 rises when L3 does (ms)" "$(lag "$T/multi.wave" 3 1)" 0 30
-    case_end
+    check_blink_phases "four lines in one daemon: each keeps its own period, phase=100ms delays a line by 100 ms"
 fi
 
 if case_wanted active-low; then

@@ -437,3 +437,51 @@ kernel_ok() {
 }
 
 echo "== $QG_ARCH kernel $QG_KERNEL_RELEASE ($QG_KERNEL_VERSION); daemon: $("$BLINKD" --version | head -n1)"
+
+# One daemon, four lines of chip $1 (gpio-sim device $2): L1 plain, L2 phase=100ms,
+# L3 its own on/off, L4 active-low; global --on 200ms --off 200ms. Samples them together
+# for 2.3 s after "ready" (a loaded host can delay the start by seconds), calling the
+# function $3, if given, 1 s in. Leaves the daemon running (MULTI_PID) and sets
+# multi_started and the waveforms W1..W4.
+multi_blink_sample() {
+    multi_chip=$1 multi_sim=$2 multi_midway=${3:-}
+    multi_started=0
+    sample_start "$T/multi.wave" 15000 "$(sim_path "$multi_sim" 1)" "$(sim_path "$multi_sim" 2)" \
+        "$(sim_path "$multi_sim" 3)" "$(sim_path "$multi_sim" 4)"
+    usleep 100000
+    blinkd_start "$T/multi.log" --on 200ms --off 200ms "$multi_chip:1" "$multi_chip:2,phase=100ms" \
+        "$multi_chip:3,on=100ms,off=100ms" "$multi_chip:4,active-low"
+    # shellcheck disable=SC2034 # the case scripts stop it
+    MULTI_PID=$BLINKD_PID
+    blinkd_ready "$T/multi.log" && multi_started=1
+    usleep 1000000
+    [ -z "$multi_midway" ] || "$multi_midway"
+    usleep 1150000
+    sample_stop
+    W1=$(wave "$T/multi.wave" 1)
+    W2=$(wave "$T/multi.wave" 2)
+    W3=$(wave "$T/multi.wave" 3)
+    W4=$(wave "$T/multi.wave" 4)
+    echo "  L1 plain:        $W1"
+    echo "  L2 phase=100ms:  $W2"
+    echo "  L3 on/off=100ms: $W3"
+    echo "  L4 active-low:   $W4"
+}
+
+# The case blink-phases on the waveforms of multi_blink_sample; $1 describes it.
+check_blink_phases() {
+    case_begin blink-phases "$1"
+    check_eq "daemon ready" "$multi_started" 1
+    log_has "stderr says 4 lines" "$T/multi.log" "ready: Blinking 4 lines"
+    at_least "L1 rising edges in 2.3 s" "$(wave_get "$W1" rises)" 5
+    within "L1 period (ms)" "$(wave_get "$W1" period_ms)" 400 40
+    within "L1 high time (ms)" "$(wave_get "$W1" high_ms)" 200 30
+    within "L2 period (ms)" "$(wave_get "$W2" period_ms)" 400 40
+    within "L2 high time (ms)" "$(wave_get "$W2" high_ms)" 200 30
+    within "L2 rises after L1 by the phase (ms)" "$(lag "$T/multi.wave" 1 2)" 100 30
+    at_least "L3 rising edges in 2.3 s" "$(wave_get "$W3" rises)" 10
+    within "L3 period, its own on/off (ms)" "$(wave_get "$W3" period_ms)" 200 25
+    within "L3 high time (ms)" "$(wave_get "$W3" high_ms)" 100 25
+    within "L1 rises when L3 does (ms)" "$(lag "$T/multi.wave" 3 1)" 0 30
+    case_end
+}
