@@ -24,6 +24,13 @@ Instant BlinkLoop::next_deadline() const {
 
 LoopResult BlinkLoop::run() {
   for (;;) {
+    const Instant edge = next_deadline();
+    if (edge == kNever) {
+      return LoopResult{StopReason::CountDone, 0, shortfall()};
+    }
+    // Signals are looked at after every wake-up and before anything is driven, so a
+    // stop that came during setup never lets a first edge through.
+    events_.wait_until(watchdog_ ? std::min(edge, watchdog_->next_deadline()) : edge);
     const SignalEvents signals = events_.take_signals();
     if (signals.stats) {
       logger_.notice("{}", stats_line(events_.now()));
@@ -31,11 +38,6 @@ LoopResult BlinkLoop::run() {
     if (signals.stop_signal != 0) {
       return LoopResult{StopReason::Signal, signals.stop_signal, {}};
     }
-    const Instant edge = next_deadline();
-    if (edge == kNever) {
-      return LoopResult{StopReason::CountDone, 0, shortfall()};
-    }
-    events_.wait_until(watchdog_ ? std::min(edge, watchdog_->next_deadline()) : edge);
 
     const Instant now = events_.now();
     if (watchdog_ && now >= watchdog_->next_deadline()) {

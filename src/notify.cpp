@@ -3,6 +3,7 @@
 #include <sys/socket.h>
 #include <sys/un.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <charconv>
 #include <cstring>
@@ -91,7 +92,9 @@ NotifySetup notify_from_environment(const Environment& environment, int own_pid)
                     usec->second);
     return setup;
   }
-  setup.watchdog_interval = std::chrono::microseconds(*timeout / 2);
+  // Half the timeout, as sd_watchdog_enabled(3) advises; never zero, however small.
+  setup.watchdog_interval =
+      std::chrono::microseconds(std::max<unsigned long long>(*timeout / 2, 1));
   return setup;
 }
 

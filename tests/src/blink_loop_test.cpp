@@ -233,3 +233,14 @@ TEST_CASE("overruns are reported once per interval with a count of the ones in b
   CHECK(log.find("more skipped since the last report)") != std::string::npos);
   CHECK(loop.stats().overruns > 50);
 }
+
+TEST_CASE("a stop signal that arrived during setup ends the loop before any edge") {
+  Harness h;
+  RecordingLine line(h.events);
+  h.events.signal_at(h.start, SIGTERM);  // pending when the loop first looks
+  std::vector<LoopLine> lines{
+      {&line, LineSchedule({500ms, 500ms, 0ms}, h.start, std::nullopt), "a"}};
+  BlinkLoop loop(std::move(lines), h.events, h.notifier, h.logger, std::nullopt, h.start);
+  CHECK(loop.run().reason == StopReason::Signal);
+  CHECK(line.levels.empty());
+}

@@ -9,6 +9,7 @@
 #include <string>
 
 #include "notify.hpp"
+#include "scheduler.hpp"
 #include "support/temp_dir.hpp"
 
 using namespace std::chrono_literals;
@@ -112,4 +113,13 @@ TEST_CASE("malformed notify variables are reported and switch the feature off") 
   setup = notify_from_environment(
       {{"NOTIFY_SOCKET", "/run/x"}, {"WATCHDOG_USEC", "1000"}, {"WATCHDOG_PID", "me"}}, 1);
   CHECK(setup.problem.starts_with("WATCHDOG_PID 'me'"));
+}
+
+TEST_CASE("a watchdog timeout too small to halve still gives a usable ping interval") {
+  const auto setup = notify_from_environment({{"NOTIFY_SOCKET", "@x"}, {"WATCHDOG_USEC", "1"}}, 42);
+  REQUIRE(setup.watchdog_interval.has_value());
+  CHECK(*setup.watchdog_interval == std::chrono::microseconds(1));
+  blinkd::Periodic ping(std::chrono::seconds(1), *setup.watchdog_interval);
+  ping.advance(std::chrono::seconds(5));  // no division by a zero interval
+  CHECK(ping.next_deadline() > std::chrono::seconds(5));
 }
