@@ -43,7 +43,9 @@ if case_wanted blink-phases || case_wanted active-low || case_wanted sigterm-saf
 fi
 
 if case_wanted blink-phases; then
-    check_blink_phases "four lines in one daemon: each keeps its own period, phase=100ms delays a line by 100 ms"
+    case_begin blink-phases "four lines in one daemon: each keeps its own period, phase=100ms delays a line by 100 ms"
+    check_blink_phases
+    case_end
 fi
 
 if case_wanted active-low; then
