@@ -16,22 +16,8 @@ T=$DL_TMP
 # ---------------------------------------------------------------------------
 if case_wanted blink-timing; then
     case_begin blink-timing "--on 150ms --off 250ms --count 5: exactly 10 edges, high/low times and period as requested, ends low, exit 0"
-    sample_start "$T/timing.wave" 15000 "$(sim_path blink 0)"
-    usleep 100000 # the sampler sees the idle level first
-    blinkd_start "$T/timing.log" --on 150ms --off 250ms --count 5 "$C:0"
-    blinkd_wait "$BLINKD_PID" 8000
-    sample_stop
-    w=$(wave "$T/timing.wave" 1)
-    echo "  wave: $w"
-    check_eq "exit status" "$BLINKD_RC" 0
-    check_eq "edges (5 on + 5 off)" "$(wave_get "$w" edges)" 10
-    check_eq "rising edges" "$(wave_get "$w" rises)" 5
-    within "mean high time (ms)" "$(wave_get "$w" high_ms)" 150 30
-    within "mean low time (ms)" "$(wave_get "$w" low_ms)" 250 30
-    within "mean period (ms)" "$(wave_get "$w" period_ms)" 400 40
-    check_eq "level before and after" "$(wave_get "$w" first)$(wave_get "$w" last)" 00
+    timing_run_and_check "$C" blink
     check_eq "physical level after exit" "$(sim_value blink 0)" 0
-    log_has "stderr says the count is done" "$T/timing.log" "done: 5 blinks per line; every line is off and released"
     case_end
 fi
 
