@@ -343,6 +343,23 @@ static int64_t now_us(void)
 	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
 }
 
+/* Next sampling instant on an absolute grid, so sampling does not drift either. */
+static void sleep_until_next(struct timespec *next, long interval_us)
+{
+	next->tv_nsec += interval_us * 1000;
+	while (next->tv_nsec >= 1000000000L) {
+		next->tv_nsec -= 1000000000L;
+		next->tv_sec++;
+	}
+	clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, next, NULL);
+}
+
+static void print_sample_summary(long samples, long changes, int64_t duration_us, int64_t max_gap)
+{
+	printf("# samples=%ld changes=%ld duration_us=%" PRId64 " max_gap_us=%" PRId64 "\n",
+	       samples, changes, duration_us, max_gap);
+}
+
 static int cmd_sample(int argc, char **argv)
 {
 	long interval_us, duration_ms, samples = 0, changes = 0;
@@ -383,15 +400,9 @@ static int cmd_sample(int argc, char **argv)
 		}
 		if (t - start >= (int64_t)duration_ms * 1000)
 			break;
-		next.tv_nsec += interval_us * 1000;
-		while (next.tv_nsec >= 1000000000L) {
-			next.tv_nsec -= 1000000000L;
-			next.tv_sec++;
-		}
-		clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &next, NULL);
+		sleep_until_next(&next, interval_us);
 	}
-	printf("# samples=%ld changes=%ld duration_us=%" PRId64 " max_gap_us=%" PRId64 "\n",
-	       samples, changes, t - start, max_gap);
+	print_sample_summary(samples, changes, t - start, max_gap);
 	return 0;
 }
 
@@ -452,15 +463,9 @@ static int cmd_sample_all(int argc, char **argv)
 		}
 		if (t - start >= (int64_t)duration_ms * 1000)
 			break;
-		next.tv_nsec += interval_us * 1000;
-		while (next.tv_nsec >= 1000000000L) {
-			next.tv_nsec -= 1000000000L;
-			next.tv_sec++;
-		}
-		clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &next, NULL);
+		sleep_until_next(&next, interval_us);
 	}
-	printf("# samples=%ld changes=%ld duration_us=%" PRId64 " max_gap_us=%" PRId64 "\n",
-	       samples, changes, t - start, max_gap);
+	print_sample_summary(samples, changes, t - start, max_gap);
 	return 0;
 }
 
