@@ -3,11 +3,13 @@
 #include <fcntl.h>
 #include <linux/gpio.h>
 #include <sys/ioctl.h>
+#include <sys/stat.h>
 
 #include <cerrno>
 #include <cstring>
 
 #include "hal/posix_file.hpp"
+#include "hal/text.hpp"
 
 namespace hal {
 namespace {
@@ -16,11 +18,22 @@ std::string fixed_string(const char* text, std::size_t size) {
   return {text, strnlen(text, size)};
 }
 
+// The chip's device, opened without ever blocking, or an invalid fd when it is missing,
+// inaccessible or not a character device (a FIFO where /dev has a chip is not one).
+UniqueFd open_chip(const std::filesystem::path& chip_device) {
+  UniqueFd fd(::open(chip_device.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY));
+  struct stat info {};
+  if (!fd.valid() || ::fstat(fd.get(), &info) != 0 || !S_ISCHR(info.st_mode)) {
+    return {};
+  }
+  return fd;
+}
+
 }  // namespace
 
 std::optional<LineInfo> query_chardev_line(const std::filesystem::path& chip_device,
                                            unsigned offset) {
-  UniqueFd fd(::open(chip_device.c_str(), O_RDONLY | O_CLOEXEC));
+  UniqueFd fd = open_chip(chip_device);
   if (!fd.valid()) {
     return std::nullopt;
   }
@@ -53,7 +66,7 @@ std::optional<LineInfo> query_chardev_line(const std::filesystem::path& chip_dev
 }
 
 bool chardev_has_uapi_v1(const std::filesystem::path& chip_device) {
-  UniqueFd fd(::open(chip_device.c_str(), O_RDONLY | O_CLOEXEC));
+  UniqueFd fd = open_chip(chip_device);
   if (!fd.valid()) {
     return true;
   }
@@ -67,7 +80,7 @@ bool chardev_has_uapi_v1(const std::filesystem::path& chip_device) {
 }
 
 std::optional<ChipInfo> query_chardev_chip(const std::filesystem::path& chip_device) {
-  UniqueFd fd(::open(chip_device.c_str(), O_RDONLY | O_CLOEXEC));
+  UniqueFd fd = open_chip(chip_device);
   if (!fd.valid()) {
     return std::nullopt;
   }
@@ -78,6 +91,9 @@ std::optional<ChipInfo> query_chardev_chip(const std::filesystem::path& chip_dev
   ChipInfo chip;
   chip.name = fixed_string(info.name, sizeof info.name);
   chip.label = fixed_string(info.label, sizeof info.label);
+  if (info.lines > kMaxChipLines) {
+    return std::nullopt;  // no chip has that many: not a GPIO chip answering
+  }
   chip.ngpio = info.lines;
   return chip;
 }

@@ -12,8 +12,11 @@
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <thread>
 #include <variant>
 #include <vector>
+
+#include "hal/settings.hpp"
 
 namespace hal {
 
@@ -140,21 +143,46 @@ class OutputLine {
 enum class LogLevel : std::uint8_t { Error, Warning, Notice, Info, Debug };
 using LogSink = std::function<void(LogLevel, std::string_view)>;
 
+// Thrown by a backend that was waiting or scanning when the process was asked to stop
+// (BackendOptions::pause said so). Not a failure: the caller stops as it was asked.
+class Interrupted : public std::exception {
+ public:
+  [[nodiscard]] const char* what() const noexcept override {
+    return "interrupted by a stop request";
+  }
+};
+
+// Sleeps for up to the duration; returns false when the process was asked to stop
+// meanwhile (or before), true otherwise.
+using Pause = std::function<bool(std::chrono::nanoseconds)>;
+
 // Everything a backend may need from its environment. Backends ignore what does not
 // concern them.
 struct BackendOptions {
-  std::filesystem::path sysfs_root = "/sys";
-  std::filesystem::path dev_root = "/dev";
-  // How long a freshly exported sysfs line may stay unwritable while udev fixes its
-  // permissions.
-  std::chrono::milliseconds permission_wait{2000};
-  // sysfs: unexport lines when they are released (default: keep them exported so a
-  // restart adopts them).
-  bool unexport_on_release = false;
+  // The values of the settings the HAL core and the backends declare (settings.hpp);
+  // what is not set has its declared default.
+  Settings settings;
   std::string consumer = "gpio-blinkd";
   // Where backends that show levels themselves (sim) write them.
   int display_fd = 1;
   LogSink log = [](LogLevel, std::string_view) {};
+  // Every wait (udev, a fresh export) and every chip scan goes through here, so a stop
+  // request ends setup promptly: the backend then throws Interrupted.
+  Pause pause = [](std::chrono::nanoseconds duration) {
+    std::this_thread::sleep_for(duration);
+    return true;
+  };
+
+  [[nodiscard]] std::filesystem::path sysfs_root() const {
+    return settings.text(kSysfsRootSetting);
+  }
+  [[nodiscard]] std::filesystem::path dev_root() const { return settings.text(kDevRootSetting); }
+  // pause(duration), throwing Interrupted when a stop was asked for.
+  void wait(std::chrono::nanoseconds duration) const {
+    if (!pause(duration)) {
+      throw Interrupted();
+    }
+  }
 };
 
 class Backend {

@@ -33,7 +33,7 @@ LoopResult BlinkLoop::run() {
     events_.wait_until(watchdog_ ? std::min(edge, watchdog_->next_deadline()) : edge);
     const SignalEvents signals = events_.take_signals();
     if (signals.stats) {
-      logger_.notice("{}", stats_line(events_.now()));
+      logger_.always(LogLevel::Notice, "{}", stats_line(events_.now()));  // asked for
     }
     if (signals.stop_signal != 0) {
       return LoopResult{StopReason::Signal, signals.stop_signal, {}};
@@ -58,21 +58,25 @@ void BlinkLoop::drive_due_edges(Instant now) {
       continue;
     }
     const LineSchedule::Step step = line.schedule.advance(now);
-    try {
-      line.line->set(step.on);
-    } catch (const hal::Error&) {
-      failed_line_ = static_cast<std::size_t>(&line - lines_.data());
-      throw;
+    if (step.changed) {
+      try {
+        line.line->set(step.on);
+      } catch (const hal::Error&) {
+        failed_line_ = static_cast<std::size_t>(&line - lines_.data());
+        throw;
+      }
+      ++stats_.toggles;
+      stats_.max_lateness = std::max(stats_.max_lateness, step.lateness);
     }
-    ++stats_.toggles;
     stats_.overruns += step.skipped;
-    stats_.max_lateness = std::max(stats_.max_lateness, step.lateness);
+    stats_.lost_blinks += step.lost_blinks;
     if (step.skipped > 0) {
+      stats_.max_woke_late = std::max(stats_.max_woke_late, step.woke_late);
       report_overrun(line, step, now);
     }
     if (logger_.enabled(LogLevel::Debug)) {
-      logger_.debug("line '{}': {} (late {})", line.name, step.on ? "on" : "off",
-                    format_duration(step.lateness));
+      logger_.debug("line '{}': {}{} (late {})", line.name, step.changed ? "" : "still ",
+                    step.on ? "on" : "off", format_duration(step.lateness));
     }
   }
 }
@@ -86,8 +90,11 @@ void BlinkLoop::report_overrun(const LoopLine& line, const LineSchedule::Step& s
     return;
   }
   const std::uint64_t others = unreported_overruns_ - step.skipped;
-  logger_.warning("line '{}': woke {} after its edge was due and skipped {} edge{}{}", line.name,
+  logger_.warning("line '{}': woke {} after its edge was due and skipped {} edge{}{}{}", line.name,
                   format_duration(step.woke_late), step.skipped, step.skipped == 1 ? "" : "s",
+                  step.lost_blinks == 0 ? std::string()
+                                        : fmt::format(", losing {} blink{}", step.lost_blinks,
+                                                      step.lost_blinks == 1 ? "" : "s"),
                   others == 0 ? std::string()
                               : fmt::format(" ({} more skipped since the last report)", others));
   last_overrun_report_ = now;
@@ -108,10 +115,24 @@ std::string BlinkLoop::shortfall() const {
 
 std::string BlinkLoop::stats_line(Instant now) const {
   const auto uptime = std::chrono::duration_cast<std::chrono::milliseconds>(now - stats_.started);
-  return fmt::format(
-      "stats: uptime {}, toggles {}, max lateness {}, overruns {}, watchdog pings {}",
-      format_duration(uptime), stats_.toggles, format_duration(stats_.max_lateness),
-      stats_.overruns, stats_.watchdog_pings);
+  std::string line =
+      fmt::format("stats: uptime {}, toggles {}, max lateness {}", format_duration(uptime),
+                  stats_.toggles, format_duration(stats_.max_lateness));
+  if (stats_.overruns == 0) {
+    line += ", no edge skipped";
+  } else {
+    line += fmt::format(
+        ", {} edge{} skipped and {} blink{} lost (the loop woke up to {} late: the machine was "
+        "busy or suspended)",
+        stats_.overruns, stats_.overruns == 1 ? "" : "s", stats_.lost_blinks,
+        stats_.lost_blinks == 1 ? "" : "s", format_duration(stats_.max_woke_late));
+  }
+  line += fmt::format(", watchdog pings {}", stats_.watchdog_pings);
+  if (logger_.lost_lines() > 0) {
+    line += fmt::format(", log lines lost {} (last: {})", logger_.lost_lines(),
+                        std::strerror(logger_.last_error()));
+  }
+  return line;
 }
 
 }  // namespace blinkd

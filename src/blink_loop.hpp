@@ -44,9 +44,11 @@ struct LoopLine {
 
 struct LoopStats {
   Instant started{};
-  std::uint64_t toggles = 0;
-  std::uint64_t overruns = 0;  // edges skipped because the loop woke after they were due
-  Duration max_lateness{};
+  std::uint64_t toggles = 0;      // level changes written
+  std::uint64_t overruns = 0;     // edges skipped because the loop woke after they were due
+  std::uint64_t lost_blinks = 0;  // on-edges among them: blinks the line never showed
+  Duration max_lateness{};        // of an edge driven
+  Duration max_woke_late{};       // of a wake-up that skipped edges
   std::uint64_t watchdog_pings = 0;
 };
 

@@ -2,6 +2,8 @@
 // keeps. A line is requested with the consumer "gpio-blinkd" at its safe level; active-low,
 // drive and bias are request flags, so the kernel inverts, not we; destroying the line
 // releases the request.
+#include <sys/stat.h>
+
 #include <cerrno>
 #include <cstring>
 #include <map>
@@ -29,6 +31,20 @@ bool is_chip_name(const std::string& name) {
   constexpr std::string_view prefix = "gpiochip";
   return name.size() > prefix.size() && name.starts_with(prefix) &&
          name.find_first_not_of("0123456789", prefix.size()) == std::string::npos;
+}
+
+// libgpiod opens whatever path it is given; a FIFO or socket where /dev has a chip would
+// block or confuse it, so the type is checked first.
+ChipInfo read_chip_device(const fs::path& node) {
+  struct stat info {};
+  if (::stat(node.c_str(), &info) != 0) {
+    throw Error(node.string(), "cannot be opened", errno);
+  }
+  if (!S_ISCHR(info.st_mode)) {
+    throw Error(node.string(), "is not a character device", 0,
+                "a GPIO chip device is a character device (major 254 on most systems)");
+  }
+  return read_chip(node);
 }
 
 struct ChipScan {
@@ -93,7 +109,7 @@ class GpiodBackend final : public Backend {
   [[nodiscard]] std::vector<ChipInfo> list_chips() override {
     ChipScan chips = scan();
     if (chips.chips.empty() && !chips.failures.empty()) {
-      throw Error(options_.dev_root.string(), "no GPIO chip could be read", 0,
+      throw Error(options_.dev_root().string(), "no GPIO chip could be read", 0,
                   failures_hint(chips));
     }
     return std::move(chips.chips);
@@ -106,17 +122,18 @@ class GpiodBackend final : public Backend {
     ChipScan result;
     std::error_code ec;
     std::vector<fs::path> nodes;
-    for (fs::directory_iterator it(options_.dev_root, ec), end; !ec && it != end;
+    for (fs::directory_iterator it(options_.dev_root(), ec), end; !ec && it != end;
          it.increment(ec)) {
       if (is_chip_name(it->path().filename().string())) {
         nodes.push_back(it->path());
       }
     }
     std::sort(nodes.begin(), nodes.end());
-    const auto bases = sysfs::chardev_bases(options_.sysfs_root, options_.dev_root);
+    const auto bases = sysfs::chardev_bases(options_.sysfs_root(), options_.dev_root());
     for (const auto& node : nodes) {
       try {
-        ChipInfo chip = read_chip(node);
+        options_.wait(std::chrono::nanoseconds::zero());  // a stop request ends the scan
+        ChipInfo chip = read_chip_device(node);
         if (result.devices.contains(chip.name)) {
           continue;
         }
@@ -137,7 +154,7 @@ class GpiodBackend final : public Backend {
     if (chips.chips.empty()) {
       throw Error(fmt::format("line '{}'", spec.text),
                   fmt::format("no GPIO character device could be read under {}",
-                              options_.dev_root.string()),
+                              options_.dev_root().string()),
                   0,
                   chips.failures.empty()
                       ? std::string("the kernel has no GPIO chip, or this container was not given "
@@ -183,7 +200,7 @@ class GpiodBackend final : public Backend {
     if (chip.starts_with("/")) {
       node = chip;
     } else if (is_chip_name(chip)) {
-      node = options_.dev_root / chip;
+      node = options_.dev_root() / chip;
     } else {
       return chip;  // a label
     }
@@ -245,13 +262,13 @@ class GpiodBackend final : public Backend {
 
 std::string gpiod_unusable_reason(const BackendOptions& options) {
   std::error_code ec;
-  std::string why = fmt::format("no /dev/gpiochipN under {}", options.dev_root.string());
-  for (fs::directory_iterator it(options.dev_root, ec), end; !ec && it != end; it.increment(ec)) {
+  std::string why = fmt::format("no /dev/gpiochipN under {}", options.dev_root().string());
+  for (fs::directory_iterator it(options.dev_root(), ec), end; !ec && it != end; it.increment(ec)) {
     if (!is_chip_name(it->path().filename().string())) {
       continue;
     }
     try {
-      (void)read_chip(it->path());
+      (void)read_chip_device(it->path());
       return {};
     } catch (const Error& error) {
       why = error.what();
@@ -267,8 +284,12 @@ namespace hal::registry {
 
 const BackendDescriptor& gpiod() {
   static const BackendDescriptor descriptor{
-      "gpiod", "the GPIO character device /dev/gpiochipN through libgpiod " BLINKD_LIBGPIOD_VERSION,
-      20, gpiod::gpiod_unusable_reason,
+      "gpiod",
+      "the GPIO character device /dev/gpiochipN through libgpiod " BLINKD_LIBGPIOD_VERSION
+      " (GPIO uAPI " BLINKD_GPIO_UAPI ")",
+      {},
+      20,
+      gpiod::gpiod_unusable_reason,
       [](const BackendOptions& options) -> std::unique_ptr<Backend> {
         return std::make_unique<gpiod::GpiodBackend>(options);
       }};

@@ -3,8 +3,11 @@
 
 #include <cerrno>
 
+#include <fmt/format.h>
+
 #include "hal/chardev_info.hpp"
 #include "hal/gpiod/gpiod_library.hpp"
+#include "hal/text.hpp"
 
 namespace hal::gpiod {
 namespace {
@@ -77,6 +80,10 @@ ChipInfo read_chip(const std::filesystem::path& device) {
   info.name = text_or_empty(gpiod_chip_name(chip.get()));
   info.label = text_or_empty(gpiod_chip_label(chip.get()));
   info.ngpio = gpiod_chip_num_lines(chip.get());
+  if (info.ngpio > kMaxChipLines) {
+    throw Error(device.string(), fmt::format("reports {} lines; a GPIO chip has at most {}",
+                                             info.ngpio, kMaxChipLines));
+  }
   for (unsigned offset = 0; offset < info.ngpio; ++offset) {
     gpiod_line* line = gpiod_chip_get_line(chip.get(), offset);
     if (line == nullptr) {

@@ -3,7 +3,10 @@
 
 #include <cerrno>
 
+#include <fmt/format.h>
+
 #include "hal/gpiod/gpiod_library.hpp"
+#include "hal/text.hpp"
 
 namespace hal::gpiod {
 namespace {
@@ -92,6 +95,10 @@ ChipInfo read_chip(const std::filesystem::path& device) {
   info.name = text_or_empty(gpiod_chip_info_get_name(chip_info.get()));
   info.label = text_or_empty(gpiod_chip_info_get_label(chip_info.get()));
   info.ngpio = static_cast<unsigned>(gpiod_chip_info_get_num_lines(chip_info.get()));
+  if (info.ngpio > kMaxChipLines) {
+    throw Error(device.string(), fmt::format("reports {} lines; a GPIO chip has at most {}",
+                                             info.ngpio, kMaxChipLines));
+  }
   for (unsigned offset = 0; offset < info.ngpio; ++offset) {
     LineInfoPtr line(gpiod_chip_get_line_info(chip.get(), offset));
     if (!line) {

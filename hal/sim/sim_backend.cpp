@@ -4,6 +4,7 @@
 // with lines GPIO0..GPIO27. Every level change is shown on the display fd.
 #include <unistd.h>
 
+#include <array>
 #include <cerrno>
 #include <chrono>
 #include <memory>
@@ -17,6 +18,18 @@
 
 namespace hal {
 namespace {
+
+constexpr std::array<std::string_view, 2> kDisplayWords{"stdout", "none"};
+const SettingDecl kSimDisplay{"sim-display",
+                              SettingKind::Keyword,
+                              "WHERE",
+                              "stdout: show every level change of the simulated lines; none: "
+                              "show nothing (long runs, benchmarks)",
+                              std::string("stdout"),
+                              {},
+                              {},
+                              kDisplayWords};
+const std::array kSimSettings{kSimDisplay};
 
 struct SimLine {
   std::string consumer;
@@ -36,6 +49,9 @@ struct SimBoard {
   std::chrono::steady_clock::time_point start = std::chrono::steady_clock::now();
 
   void show(const ResolvedLine& line, std::string_view event) const {
+    if (display_fd < 0) {
+      return;
+    }
     const std::chrono::duration<double> since = std::chrono::steady_clock::now() - start;
     std::string text = fmt::format("sim {:9.3f}s  {:<8} {}:{:<3} {}\n", since.count(), line.name,
                                    line.chip, line.offset, event);
@@ -125,7 +141,8 @@ class SimOutputLine final : public OutputLine {
 class SimBackend final : public Backend {
  public:
   explicit SimBackend(const BackendOptions& options)
-      : board_(make_board(options.display_fd)), consumer_(options.consumer) {}
+      : board_(make_board(options.settings.text(kSimDisplay) == "none" ? -1 : options.display_fd)),
+        consumer_(options.consumer) {}
 
   [[nodiscard]] std::string_view name() const override { return "sim"; }
 
@@ -180,7 +197,10 @@ namespace registry {
 
 const BackendDescriptor& sim() {
   static const BackendDescriptor descriptor{
-      "sim", "simulated chips in this process, levels shown on stdout (bench demos; never auto)", 0,
+      "sim",
+      "simulated chips in this process, levels shown on stdout (bench demos; never auto)",
+      kSimSettings,
+      0,
       [](const BackendOptions&) { return std::string(); },
       [](const BackendOptions& options) -> std::unique_ptr<Backend> {
         return std::make_unique<SimBackend>(options);

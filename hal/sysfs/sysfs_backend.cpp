@@ -5,6 +5,7 @@
 // an existing export is adopted so that a restart recovers, and the value file stays
 // open: one pwrite per toggle.
 #include <algorithm>
+#include <array>
 #include <cerrno>
 
 #include <fmt/format.h>
@@ -18,6 +19,40 @@
 
 namespace hal::sysfs {
 namespace {
+
+constexpr std::array<std::string_view, 3> kAbiWords{"auto", "legacy", "chip"};
+
+const SettingDecl kPermissionWait{
+    "permission-wait",
+    SettingKind::Duration,
+    "DUR",
+    "how long a new export may stay unwritable while udev fixes its permissions",
+    std::chrono::nanoseconds(std::chrono::seconds(2)),
+    std::chrono::nanoseconds::zero(),
+    std::chrono::nanoseconds(std::chrono::minutes(10))};
+const SettingDecl kUnexport{"unexport", SettingKind::Flag, "",
+                            "unexport lines on exit, instead of keeping them exported for a "
+                            "restart to adopt",
+                            false};
+const SettingDecl kSysfsAbi{
+    "sysfs-abi",
+    SettingKind::Keyword,
+    "ABI",
+    "legacy (/sys/class/gpio/export by global number), chip (chipN/export by offset, Linux "
+    "6.17+) or auto (legacy when the kernel has it, else chip)",
+    std::string("auto"),
+    {},
+    {},
+    kAbiWords};
+
+const std::array kSettings{kPermissionWait, kUnexport, kSysfsAbi};
+
+enum class Abi : std::uint8_t { Auto, Legacy, Chip };
+
+Abi abi_of(const BackendOptions& options) {
+  const std::string& abi = options.settings.text(kSysfsAbi);
+  return abi == "legacy" ? Abi::Legacy : abi == "chip" ? Abi::Chip : Abi::Auto;
+}
 
 constexpr std::string_view kNoSysfsHint =
     "the kernel has no sysfs GPIO interface (CONFIG_GPIO_SYSFS), /sys is not mounted here, "
@@ -61,7 +96,9 @@ struct ExportPlan {
 class SysfsBackend final : public Backend {
  public:
   explicit SysfsBackend(BackendOptions options)
-      : options_(std::move(options)), class_dir_(options_.sysfs_root / "class" / "gpio") {}
+      : options_(std::move(options)),
+        class_dir_(options_.sysfs_root() / "class" / "gpio"),
+        abi_(abi_of(options_)) {}
 
   [[nodiscard]] std::string_view name() const override { return "sysfs"; }
 
@@ -116,7 +153,8 @@ class SysfsBackend final : public Backend {
     }
     ResolvedLine resolved = resolve(spec);
     const ExportPlan plan = plan_export(resolved);
-    const auto deadline = Clock::now() + options_.permission_wait;
+    const auto deadline = Clock::now() + std::chrono::duration_cast<Clock::duration>(
+                                             options_.settings.duration(kPermissionWait));
     ExportGuard guard(plan.unexport);
 
     if (path_exists(plan.line_dir)) {
@@ -124,7 +162,7 @@ class SysfsBackend final : public Backend {
                                                  plan.unexport.line, plan.line_dir.string()));
     } else if (export_line(resolved, plan)) {
       guard.arm();
-      wait_for_directory(plan.line_dir, deadline);
+      wait_for_directory(plan.line_dir, deadline, options_.pause);
     }
     UniqueFd claim = claim_export(plan.line_dir, plan.unexport.line);
 
@@ -132,22 +170,23 @@ class SysfsBackend final : public Backend {
     // gets active_low first, so that direction and value below are in the line's logic.
     const bool physical_high = initial_on != settings.active_low;
     if (!plan.per_chip) {
-      write_setting(plan.line_dir / "active_low", settings.active_low ? "1" : "0", deadline);
+      write_setting(plan.line_dir / "active_low", settings.active_low ? "1" : "0", deadline,
+                    options_.pause);
       clear_edge(plan.line_dir, options_.log);
     }
     const bool value_bit = plan.per_chip ? physical_high : initial_on;
-    set_direction(plan.line_dir, physical_high, value_bit ? "1" : "0", deadline, options_.log);
+    set_direction(plan.line_dir, physical_high, value_bit ? "1" : "0", deadline, options_);
 
     const fs::path value_path = plan.line_dir / "value";
-    UniqueFd value_fd = open_writable_by(value_path, deadline);
+    UniqueFd value_fd = open_writable_by(value_path, deadline, options_.pause);
     guard.release();
     options_.log(LogLevel::Info,
                  fmt::format("line '{}': {} is an output, {}{}{}", spec.text, resolved.describe(),
                              initial_on ? "on" : "off", settings.active_low ? ", active-low" : "",
                              plan.per_chip ? " (per-chip sysfs ABI)" : ""));
-    return std::make_unique<SysfsLine>(std::move(resolved), value_path, std::move(value_fd),
-                                       std::move(claim), plan.unexport,
-                                       plan.per_chip && settings.active_low, options_);
+    return std::make_unique<SysfsLine>(
+        std::move(resolved), value_path, std::move(value_fd), std::move(claim), plan.unexport,
+        plan.per_chip && settings.active_low, options_.settings.flag(kUnexport), options_);
   }
 
   [[nodiscard]] std::vector<ChipInfo> list_chips() override {
@@ -181,15 +220,38 @@ class SysfsBackend final : public Backend {
   }
 
  private:
-  [[nodiscard]] bool legacy_abi() const { return path_exists(class_dir_ / "export"); }
+  // Whether lines are exported through the legacy /sys/class/gpio/export (by global
+  // number) rather than the per-chip chipN/export (by offset).
+  [[nodiscard]] bool legacy_abi() const {
+    switch (abi_) {
+      case Abi::Legacy:
+        return true;
+      case Abi::Chip:
+        return false;
+      case Abi::Auto:
+        break;
+    }
+    return path_exists(class_dir_ / "export");
+  }
 
   [[nodiscard]] std::vector<SysfsChip> chips_of_this_kernel() const {
+    if (abi_ == Abi::Legacy && !path_exists(class_dir_ / "export")) {
+      throw Error((class_dir_ / "export").string(), "is missing", ENOENT,
+                  "--sysfs-abi legacy asks for the legacy sysfs export, which this kernel does "
+                  "not have (CONFIG_GPIO_SYSFS_LEGACY off); use --sysfs-abi chip or --backend "
+                  "gpiod");
+    }
     if (!legacy_abi()) {
-      if (auto per_chip = discover_per_chip_abi(options_.sysfs_root); !per_chip.empty()) {
+      if (auto per_chip = discover_per_chip_abi(options_.sysfs_root()); !per_chip.empty()) {
         return per_chip;
       }
+      if (abi_ == Abi::Chip) {
+        throw Error(class_dir_.string(), "has no chipN directories", ENOENT,
+                    "--sysfs-abi chip asks for the per-chip sysfs ABI of Linux 6.17+, which this "
+                    "kernel does not have; use --sysfs-abi legacy or --backend gpiod");
+      }
     }
-    return discover_chips(options_.sysfs_root, options_.dev_root);
+    return discover_chips(options_.sysfs_root(), options_.dev_root());
   }
 
   [[nodiscard]] ExportPlan plan_export(const ResolvedLine& line) const {
@@ -198,7 +260,7 @@ class SysfsBackend final : public Backend {
         line.chip.starts_with("gpiochip")
             ? class_dir_ / ("chip" + line.chip.substr(std::string_view("gpiochip").size()))
             : fs::path{};
-    if (!legacy_abi() && !chip_dir.empty() && path_exists(chip_dir)) {
+    if (!legacy_abi() && !chip_dir.empty() && (abi_ == Abi::Chip || path_exists(chip_dir))) {
       const auto offset = std::to_string(line.offset);
       plan.export_file = chip_dir / "export";
       plan.unexport = {chip_dir / "unexport", offset,
@@ -236,7 +298,7 @@ class SysfsBackend final : public Backend {
         throw Error(plan.unexport.line,
                     fmt::format("cannot be exported: {} is busy",
                                 resolved.chip.empty() ? "the line" : resolved.describe()),
-                    EBUSY, busy_hint(resolved, options_.dev_root));
+                    EBUSY, busy_hint(resolved, options_.dev_root()));
       case EINVAL:
         if (plan.per_chip) {
           throw Error(plan.export_file.string(),
@@ -247,7 +309,7 @@ class SysfsBackend final : public Backend {
                     fmt::format("the kernel rejected GPIO {}", plan.unexport.token), EINVAL,
                     invalid_number_hint(
                         *resolved.global,
-                        chip_infos(discover_chips(options_.sysfs_root, options_.dev_root))));
+                        chip_infos(discover_chips(options_.sysfs_root(), options_.dev_root()))));
       default:
         throw Error(plan.export_file.string(),
                     fmt::format("writing '{}' failed", plan.unexport.token), err, access_hint(err));
@@ -256,12 +318,13 @@ class SysfsBackend final : public Backend {
 
   void fill_names_from_chardev(std::vector<SysfsChip>& chips) const {
     for (auto& chip : chips) {
+      options_.wait(std::chrono::nanoseconds::zero());  // a stop request ends the scan
       if (chip.info.name.empty()) {
         continue;
       }
       std::vector<LineInfo> lines;
       for (unsigned offset = 0; offset < chip.info.ngpio; ++offset) {
-        auto info = query_chardev_line(options_.dev_root / chip.info.name, offset);
+        auto info = query_chardev_line(options_.dev_root() / chip.info.name, offset);
         if (!info) {
           lines.clear();
           break;
@@ -296,16 +359,27 @@ class SysfsBackend final : public Backend {
 
   BackendOptions options_;
   fs::path class_dir_;
+  Abi abi_;
 };
 
 std::string sysfs_unusable_reason(const BackendOptions& options) {
-  const fs::path class_dir = options.sysfs_root / "class" / "gpio";
+  const fs::path class_dir = options.sysfs_root() / "class" / "gpio";
+  const Abi abi = abi_of(options);
   try {
-    if (path_exists(class_dir / "export") || !discover_per_chip_abi(options.sysfs_root).empty()) {
+    const bool legacy = abi != Abi::Chip && path_exists(class_dir / "export");
+    if (legacy || (abi != Abi::Legacy && !discover_per_chip_abi(options.sysfs_root()).empty())) {
       return {};
     }
   } catch (const Error& error) {
     return error.what();
+  }
+  switch (abi) {
+    case Abi::Legacy:
+      return fmt::format("{} does not exist (--sysfs-abi legacy)", (class_dir / "export").string());
+    case Abi::Chip:
+      return fmt::format("{} has no chipN directories (--sysfs-abi chip)", class_dir.string());
+    case Abi::Auto:
+      break;
   }
   return fmt::format("{} does not exist", (class_dir / "export").string());
 }
@@ -317,8 +391,11 @@ namespace hal::registry {
 
 const BackendDescriptor& sysfs() {
   static const BackendDescriptor descriptor{
-      "sysfs", "the /sys/class/gpio interface: legacy export by number, or per chip (Linux 6.17+)",
-      10, sysfs::sysfs_unusable_reason,
+      "sysfs",
+      "the /sys/class/gpio interface: legacy export by number, or per chip (Linux 6.17+)",
+      sysfs::kSettings,
+      10,
+      sysfs::sysfs_unusable_reason,
       [](const BackendOptions& options) -> std::unique_ptr<Backend> {
         return std::make_unique<sysfs::SysfsBackend>(options);
       }};

@@ -6,7 +6,6 @@
 
 #include <cerrno>
 #include <cstring>
-#include <thread>
 
 #include <fmt/format.h>
 
@@ -27,14 +26,15 @@ void unexport_now(const Unexport& unexport, const LogSink& log) {
 }  // namespace
 
 SysfsLine::SysfsLine(ResolvedLine resolved, fs::path value_path, UniqueFd value_fd, UniqueFd claim,
-                     Unexport unexport, bool invert, const BackendOptions& options)
+                     Unexport unexport, bool invert, bool unexport_on_release,
+                     const BackendOptions& options)
     : resolved_(std::move(resolved)),
       value_path_(std::move(value_path)),
       value_fd_(std::move(value_fd)),
       claim_(std::move(claim)),
       unexport_(std::move(unexport)),
       invert_(invert),
-      unexport_on_release_(options.unexport_on_release),
+      unexport_on_release_(unexport_on_release),
       log_(options.log) {}
 
 SysfsLine::~SysfsLine() {
@@ -90,18 +90,21 @@ UniqueFd claim_export(const fs::path& line_dir, const std::string& line) {
   return dir;
 }
 
-void wait_for_directory(const fs::path& line_dir, Clock::time_point deadline) {
+void wait_for_directory(const fs::path& line_dir, Clock::time_point deadline, const Pause& pause) {
   while (!path_exists(line_dir)) {
     if (Clock::now() >= deadline) {
       throw Error(line_dir.string(), "did not appear after a successful export", ENOENT,
                   "kernels before 4.x named it after the line; this one is not supported");
     }
-    std::this_thread::sleep_for(kPollStep);
+    if (!pause(kPollStep)) {
+      throw Interrupted();
+    }
   }
 }
 
-void write_setting(const fs::path& file, std::string_view value, Clock::time_point deadline) {
-  UniqueFd fd = open_writable_by(file, deadline);
+void write_setting(const fs::path& file, std::string_view value, Clock::time_point deadline,
+                   const Pause& pause) {
+  UniqueFd fd = open_writable_by(file, deadline, pause);
   ssize_t written = 0;
   do {
     written = ::write(fd.get(), value.data(), value.size());
@@ -124,18 +127,18 @@ void clear_edge(const fs::path& line_dir, const LogSink& log) {
 }
 
 void set_direction(const fs::path& line_dir, bool physical_high, std::string_view value_text,
-                   Clock::time_point deadline, const LogSink& log) {
+                   Clock::time_point deadline, const BackendOptions& options) {
   const fs::path direction = line_dir / "direction";
   if (!path_exists(direction)) {
-    log(LogLevel::Warning,
-        fmt::format("{} is missing: the driver does not let the direction change; driving the "
-                    "value only",
-                    direction.string()));
-    write_setting(line_dir / "value", value_text, deadline);
+    options.log(LogLevel::Warning,
+                fmt::format("{} is missing: the driver does not let the direction change; "
+                            "driving the value only",
+                            direction.string()));
+    write_setting(line_dir / "value", value_text, deadline, options.pause);
     return;
   }
   const char* wanted = physical_high ? "high" : "low";
-  write_setting(direction, wanted, deadline);
+  write_setting(direction, wanted, deadline, options.pause);
   if (std::string now = read_attribute(direction); now != "out") {
     throw Error(direction.string(), fmt::format("holds '{}' after writing '{}'", now, wanted), 0,
                 "expected 'out'; the line may be input-only");

@@ -25,7 +25,8 @@ class SysfsLine final : public OutputLine {
  public:
   // `invert`: active-low done here, for the per-chip ABI that has no active_low.
   SysfsLine(ResolvedLine resolved, fs::path value_path, UniqueFd value_fd, UniqueFd claim,
-            Unexport unexport, bool invert, const BackendOptions& options);
+            Unexport unexport, bool invert, bool unexport_on_release,
+            const BackendOptions& options);
   SysfsLine(const SysfsLine&) = delete;
   SysfsLine& operator=(const SysfsLine&) = delete;
   SysfsLine(SysfsLine&&) = delete;
@@ -70,11 +71,13 @@ class ExportGuard {
 // Throws hal::Error (EBUSY) when another process holds it.
 [[nodiscard]] UniqueFd claim_export(const fs::path& line_dir, const std::string& line);
 
-// Waits (bounded) for a fresh export's directory. Throws hal::Error naming it.
-void wait_for_directory(const fs::path& line_dir, Clock::time_point deadline);
+// Waits (bounded, through `pause`) for a fresh export's directory. Throws hal::Error
+// naming it, or Interrupted.
+void wait_for_directory(const fs::path& line_dir, Clock::time_point deadline, const Pause& pause);
 
 // Opens (waiting for udev), writes `value` in one write(2). Throws hal::Error.
-void write_setting(const fs::path& file, std::string_view value, Clock::time_point deadline);
+void write_setting(const fs::path& file, std::string_view value, Clock::time_point deadline,
+                   const Pause& pause);
 
 // A line adopted with edge detection on cannot become an output (the kernel answers
 // EIO), so an inherited edge setting is cleared first.
@@ -84,6 +87,6 @@ void clear_edge(const fs::path& line_dir, const LogSink& log);
 // the driver fixes the direction (no direction attribute), `value_text` is written to
 // the value instead. Reads the direction back. Throws hal::Error.
 void set_direction(const fs::path& line_dir, bool physical_high, std::string_view value_text,
-                   Clock::time_point deadline, const LogSink& log);
+                   Clock::time_point deadline, const BackendOptions& options);
 
 }  // namespace hal::sysfs

@@ -127,7 +127,7 @@ TEST_CASE("EINVAL lists the chips and suggests the renumbered global number") {
 TEST_CASE("a missing class/gpio directory or export file is named with what to do") {
   test_support::TempDir empty;
   hal::BackendOptions options;
-  options.sysfs_root = empty.path();
+  options.settings.set(hal::kSysfsRootSetting, std::string(empty.path()));
   auto backend = hal::make_backend("sysfs", options);
   const std::string missing_dir = error_of([&] { (void)backend->open_output(kGpio17, {}, false); });
   CHECK(missing_dir == (empty.path() / "class/gpio").string() +
@@ -160,7 +160,7 @@ TEST_CASE("attributes still unwritable after --permission-wait are fatal, named,
   auto config = pi_kernel();
   config.udev_delay = 5000ms;
   Rig rig(config);
-  rig.options.permission_wait = 200ms;
+  rig.options.settings.set("permission-wait", std::chrono::nanoseconds(200ms));
   const std::string message =
       error_of([&] { (void)rig.backend()->open_output(kGpio17, {}, false); });
   CHECK(message.find("/gpio529/active_low: cannot be opened for writing: Permission denied; run "
@@ -172,7 +172,7 @@ TEST_CASE("attributes still unwritable after --permission-wait are fatal, named,
 
 TEST_CASE("--unexport releases the export when the line is destroyed") {
   Rig rig(pi_kernel());
-  rig.options.unexport_on_release = true;
+  rig.options.settings.set("unexport", true);
   auto line = rig.backend()->open_output(kGpio17, {}, false);
   CHECK(rig.kernel.exported(529));
   line.reset();

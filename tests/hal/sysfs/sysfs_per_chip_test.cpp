@@ -53,7 +53,7 @@ TEST_CASE("an existing per-chip export is adopted and --unexport releases it by 
   auto config = per_chip_kernel();
   config.exported = {{573, true, true}};
   Rig rig(config);
-  rig.options.unexport_on_release = true;
+  rig.options.settings.set("unexport", true);
   auto line = rig.backend()->open_output(hal::parse_line_spec("gpiochip1:3"), {}, false);
   CHECK(rig.logged("gpiochip1 line 3 is already exported: adopting"));
   CHECK(rig.kernel.physical_level(573) == false);
