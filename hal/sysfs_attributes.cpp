@@ -37,11 +37,8 @@ const char* file_type(mode_t mode) {
 }  // namespace
 
 UniqueFd open_attribute(const fs::path& file, int flags) {
-  int fd = -1;
-  do {
-    fd = ::open(file.c_str(), flags | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
-  } while (fd < 0 && errno == EINTR);
-  UniqueFd owned(fd);
+  UniqueFd owned(
+      retry_eintr([&] { return ::open(file.c_str(), flags | O_CLOEXEC | O_NONBLOCK | O_NOCTTY); }));
   if (!owned.valid()) {
     if (errno == ENXIO || errno == EISDIR) {  // a FIFO with no reader, a socket, a directory
       struct stat info {};
@@ -106,10 +103,7 @@ std::string read_attribute(const fs::path& file) {
     throw Error(file.string(), "cannot be opened for reading", err, access_hint(err));
   }
   std::array<char, 256> buffer{};
-  ssize_t count = 0;
-  do {
-    count = ::read(fd.get(), buffer.data(), buffer.size());
-  } while (count < 0 && errno == EINTR);
+  const ssize_t count = retry_eintr([&] { return ::read(fd.get(), buffer.data(), buffer.size()); });
   if (count < 0) {
     const int err = errno;
     throw Error(file.string(), "read failed", err);
@@ -134,10 +128,8 @@ std::optional<std::string> read_text_file(const fs::path& file, std::size_t limi
   std::string text;
   std::array<char, 4096> buffer{};
   while (text.size() < limit) {
-    const ssize_t count = ::read(fd.get(), buffer.data(), buffer.size());
-    if (count < 0 && errno == EINTR) {
-      continue;
-    }
+    const ssize_t count =
+        retry_eintr([&] { return ::read(fd.get(), buffer.data(), buffer.size()); });
     if (count < 0) {
       return std::nullopt;
     }
@@ -167,10 +159,8 @@ int try_write_attribute(const fs::path& file, std::string_view value) {
   if (!fd.valid()) {
     return errno;
   }
-  ssize_t written = 0;
-  do {
-    written = ::write(fd.get(), value.data(), value.size());
-  } while (written < 0 && errno == EINTR);
+  const ssize_t written =
+      retry_eintr([&] { return ::write(fd.get(), value.data(), value.size()); });
   if (written < 0) {
     return errno;
   }

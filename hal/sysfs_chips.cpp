@@ -6,7 +6,7 @@
 
 #include <fmt/format.h>
 
-#include "hal/chardev_info.hpp"
+#include "hal/chardev.hpp"
 #include "hal/sysfs_attributes.hpp"
 #include "hal/text.hpp"
 

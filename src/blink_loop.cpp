@@ -5,9 +5,15 @@
 
 namespace blinkd {
 
-BlinkLoop::BlinkLoop(std::vector<LoopLine> lines, EventSource& events, Notifier& notifier,
-                     const Logger& logger, std::optional<Duration> watchdog_interval, Instant start)
-    : lines_(std::move(lines)), events_(events), notifier_(notifier), logger_(logger) {
+BlinkLoop::BlinkLoop(hal::Lines lines, std::vector<LoopLine> rows, EventSource& events,
+                     Notifier& notifier, const Logger& logger,
+                     std::optional<Duration> watchdog_interval, Instant start)
+    : lines_(std::move(lines)),
+      rows_(std::move(rows)),
+      events_(events),
+      notifier_(notifier),
+      logger_(logger) {
+  changes_.reserve(rows_.size());
   stats_.started = start;
   if (watchdog_interval) {
     watchdog_.emplace(start, *watchdog_interval);
@@ -16,8 +22,8 @@ BlinkLoop::BlinkLoop(std::vector<LoopLine> lines, EventSource& events, Notifier&
 
 Instant BlinkLoop::next_deadline() const {
   Instant deadline = kNever;
-  for (const auto& line : lines_) {
-    deadline = std::min(deadline, line.schedule.next_deadline());
+  for (const auto& row : rows_) {
+    deadline = std::min(deadline, row.schedule.next_deadline());
   }
   return deadline;
 }
@@ -53,31 +59,32 @@ LoopResult BlinkLoop::run() {
 }
 
 void BlinkLoop::drive_due_edges(Instant now) {
-  for (auto& line : lines_) {
-    if (line.schedule.next_deadline() > now) {
+  changes_.clear();
+  for (std::size_t index = 0; index < rows_.size(); ++index) {
+    LoopLine& row = rows_[index];
+    if (row.schedule.next_deadline() > now) {
       continue;
     }
-    const LineSchedule::Step step = line.schedule.advance(now);
+    const LineSchedule::Step step = row.schedule.advance(now);
     if (step.changed) {
-      try {
-        line.line->set(step.on);
-      } catch (const hal::Error&) {
-        failed_line_ = static_cast<std::size_t>(&line - lines_.data());
-        throw;
-      }
-      ++stats_.toggles;
+      changes_.push_back(hal::LevelChange{index, step.on});
       stats_.max_lateness = std::max(stats_.max_lateness, step.lateness);
     }
     stats_.overruns += step.skipped;
     stats_.lost_blinks += step.lost_blinks;
     if (step.skipped > 0) {
       stats_.max_woke_late = std::max(stats_.max_woke_late, step.woke_late);
-      report_overrun(line, step, now);
+      report_overrun(row, step, now);
     }
     if (logger_.enabled(LogLevel::Debug)) {
-      logger_.debug("line '{}': {}{} (late {})", line.name, step.changed ? "" : "still ",
+      logger_.debug("line '{}': {}{} (late {})", row.name, step.changed ? "" : "still ",
                     step.on ? "on" : "off", format_duration(step.lateness));
     }
+  }
+  // Every line that changes now, in one call: one ioctl per chip where the backend can.
+  if (!changes_.empty()) {
+    lines_.set(changes_);
+    stats_.toggles += changes_.size();
   }
 }
 
@@ -103,11 +110,11 @@ void BlinkLoop::report_overrun(const LoopLine& line, const LineSchedule::Step& s
 
 std::string BlinkLoop::shortfall() const {
   std::string text;
-  for (const auto& line : lines_) {
-    const auto wanted = line.schedule.blinks_wanted();
-    if (wanted && line.schedule.blinks_driven() < *wanted) {
-      text += fmt::format("{}line '{}' blinked {} of {} times", text.empty() ? "" : ", ", line.name,
-                          line.schedule.blinks_driven(), *wanted);
+  for (const auto& row : rows_) {
+    const auto wanted = row.schedule.blinks_wanted();
+    if (wanted && row.schedule.blinks_driven() < *wanted) {
+      text += fmt::format("{}line '{}' blinked {} of {} times", text.empty() ? "" : ", ", row.name,
+                          row.schedule.blinks_driven(), *wanted);
     }
   }
   return text;

@@ -137,11 +137,12 @@ std::string configuration_text(const Options& options) {
     }
   }
   for (const auto& plan : options.lines) {
-    text += fmt::format("line '{}': on {}, off {}, phase {}, {}, drive {}, bias {}\n",
+    text += fmt::format("line '{}': on {}, off {}, phase {}, {}, drive {}, bias {}, on-exit {}\n",
                         plan.spec.text, format_duration(plan.pattern.on),
                         format_duration(plan.pattern.off), format_duration(plan.pattern.phase),
                         plan.settings.active_low ? "active-low" : "active-high",
-                        keyword_of(plan.settings.drive), keyword_of(plan.settings.bias));
+                        keyword_of(plan.settings.drive), keyword_of(plan.settings.bias),
+                        keyword_of(plan.settings.on_exit));
   }
   return text;
 }

@@ -32,7 +32,7 @@ std::string version_text() {
 // Output a user asked for (--help, --list, ...): all of it or an error naming stdout.
 int print(std::string_view text, SystemEvents& events, const Logger& logger) {
   const OutputChannel out(STDOUT_FILENO);
-  const int err = out.write_all(text, events.pauser());
+  const int err = out.write_all(text, pauser(events));
   if (err == EINTR) {
     return kExitOk;  // a stop was asked for: no error
   }
@@ -44,6 +44,7 @@ int print(std::string_view text, SystemEvents& events, const Logger& logger) {
 }
 
 int list_chips(const Options& options, SystemEvents& events, const Logger& logger) {
+  // The chips and lines only: nothing is requested.
   try {
     auto backend = hal::make_backend(options.backend, backend_options(options, events, logger));
     const std::string listing = format_chip_listing(backend->list_chips());
@@ -106,6 +107,10 @@ int main(int argc, char** argv) {
   } catch (const std::exception& error) {
     const std::string line = fmt::format("gpio-blinkd: error: {}\n", error.what());
     [[maybe_unused]] const auto written = ::write(STDERR_FILENO, line.data(), line.size());
+    return blinkd::kExitFailure;
+  } catch (...) {
+    constexpr std::string_view kLine = "gpio-blinkd: error: an unknown failure\n";
+    [[maybe_unused]] const auto written = ::write(STDERR_FILENO, kLine.data(), kLine.size());
     return blinkd::kExitFailure;
   }
 }

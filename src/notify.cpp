@@ -53,11 +53,10 @@ int SocketNotifier::send(std::string_view state) {
   } else {
     ++length;  // a path includes its terminating NUL
   }
-  ssize_t sent = 0;
-  do {
-    sent = ::sendto(socket_.get(), state.data(), state.size(), MSG_NOSIGNAL,
+  const ssize_t sent = hal::retry_eintr([&] {
+    return ::sendto(socket_.get(), state.data(), state.size(), MSG_NOSIGNAL,
                     reinterpret_cast<const sockaddr*>(&address), length);  // NOLINT: sockets API
-  } while (sent < 0 && errno == EINTR);
+  });
   return sent < 0 ? errno : 0;
 }
 

@@ -21,6 +21,10 @@ constexpr std::array kLogLevels{Keyword<hal::LogLevel>{"error", hal::LogLevel::E
 constexpr std::array kDrives{Keyword<hal::Drive>{"push-pull", hal::Drive::PushPull},
                              Keyword<hal::Drive>{"open-drain", hal::Drive::OpenDrain},
                              Keyword<hal::Drive>{"open-source", hal::Drive::OpenSource}};
+constexpr std::array kExits{Keyword<hal::OnExit>{"default", hal::OnExit::Default},
+                            Keyword<hal::OnExit>{"keep", hal::OnExit::Keep},
+                            Keyword<hal::OnExit>{"park", hal::OnExit::Park},
+                            Keyword<hal::OnExit>{"release", hal::OnExit::Release}};
 constexpr std::array kBiases{Keyword<hal::Bias>{"as-is", hal::Bias::AsIs},
                              Keyword<hal::Bias>{"disabled", hal::Bias::Disabled},
                              Keyword<hal::Bias>{"disable", hal::Bias::Disabled},
@@ -248,6 +252,9 @@ std::string_view keyword_of(hal::Drive drive) {
 }
 std::string_view keyword_of(hal::Bias bias) {
   return keyword_in<hal::Bias>(kBiases, bias);
+}
+std::string_view keyword_of(hal::OnExit on_exit) {
+  return keyword_in<hal::OnExit>(kExits, on_exit);
 }
 std::string_view keyword_of(hal::LogLevel level) {
   return keyword_in<hal::LogLevel>(kLogLevels, level);

@@ -81,6 +81,7 @@ inline constexpr std::string_view kVariablePrefix = "GPIO_BLINKD_";
 // The keywords the table accepts, for showing a configuration back.
 [[nodiscard]] std::string_view keyword_of(hal::Drive drive);
 [[nodiscard]] std::string_view keyword_of(hal::Bias bias);
+[[nodiscard]] std::string_view keyword_of(hal::OnExit on_exit);
 [[nodiscard]] std::string_view keyword_of(hal::LogLevel level);
 
 }  // namespace blinkd

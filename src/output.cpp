@@ -58,12 +58,10 @@ OutputChannel::OutputChannel(int fd) : fd_(fd) {
 }
 
 long OutputChannel::write_some(std::string_view text) const {
-  ssize_t written = 0;
-  do {
-    written = socket_ ? ::send(fd_, text.data(), text.size(), MSG_DONTWAIT | MSG_NOSIGNAL)
-                      : ::write(fd_, text.data(), text.size());
-  } while (written < 0 && errno == EINTR);
-  return written;
+  return hal::retry_eintr([&] {
+    return socket_ ? ::send(fd_, text.data(), text.size(), MSG_DONTWAIT | MSG_NOSIGNAL)
+                   : ::write(fd_, text.data(), text.size());
+  });
 }
 
 int OutputChannel::try_write(std::string_view text) const {

@@ -86,8 +86,8 @@ int SystemEvents::stop_signal() const {
   return g_stop_signal;
 }
 
-hal::Pause SystemEvents::pauser() {
-  return [this](std::chrono::nanoseconds duration) { return pause(duration); };
+hal::Pause pauser(EventSource& events) {
+  return [&events](std::chrono::nanoseconds duration) { return events.pause(duration); };
 }
 
 SignalEvents SystemEvents::take_signals() {

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <filesystem>
+#include <optional>
 #include <string>
 
 #include "hal/hal.hpp"
@@ -21,30 +22,28 @@ struct Unexport {
 };
 
 // An output line with its value file kept open: one pwrite per toggle.
-class SysfsLine final : public OutputLine {
+class SysfsLine {
  public:
   // `invert`: active-low done here, for the per-chip ABI that has no active_low.
-  SysfsLine(ResolvedLine resolved, fs::path value_path, UniqueFd value_fd, UniqueFd claim,
-            Unexport unexport, bool invert, bool unexport_on_release,
-            const BackendOptions& options);
-  SysfsLine(const SysfsLine&) = delete;
-  SysfsLine& operator=(const SysfsLine&) = delete;
-  SysfsLine(SysfsLine&&) = delete;
-  SysfsLine& operator=(SysfsLine&&) = delete;
-  ~SysfsLine() override;
+  // `unexport_at_exit`: OnExit::Release; otherwise the export stays for a restart.
+  SysfsLine(std::string name, fs::path value_path, UniqueFd value_fd, UniqueFd claim,
+            Unexport unexport, bool invert, bool unexport_at_exit);
 
-  void set(bool on) override;
-  [[nodiscard]] const ResolvedLine& resolved() const override { return resolved_; }
+  // Throws hal::Error naming the value file.
+  void set(bool on);
+  // Off (unless a write failed before), then unexported or kept. Returns the failure,
+  // if the line could not be driven to its safe level. Never throws.
+  [[nodiscard]] std::optional<std::string> release(const LogSink& log) noexcept;
 
  private:
-  ResolvedLine resolved_;
+  std::string name_;
   fs::path value_path_;
   UniqueFd value_fd_;
   UniqueFd claim_;  // see claim_export()
   Unexport unexport_;
   bool invert_;
-  bool unexport_on_release_;
-  LogSink log_;
+  bool unexport_at_exit_;
+  bool broken_ = false;  // a write failed: not retried
 };
 
 // Unexports a line this process exported if setting it up fails later, so a failed

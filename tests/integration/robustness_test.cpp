@@ -178,7 +178,8 @@ TEST_CASE("a stop during the udev wait ends setup within 200ms, exit 0, export u
     CAPTURE(stop.result.err);
     CHECK(stop.result.exit_code == 0);
     CHECK(stop.took <= 200ms);
-    CHECK(contains(stop.result.err, "received during setup: no line was opened yet; exiting"));
+    CHECK(contains(stop.result.err,
+                   "received during setup: every line opened so far is off and released; exiting"));
     CHECK_FALSE(rig.kernel.exported(529));  // the half-done export was undone
   }
 }
@@ -190,7 +191,7 @@ TEST_CASE("a stop while the first line waits drives the lines already opened off
   rig.kernel.set_udev_delay(0ms);
   Process daemon(rig.argv({"--permission-wait", "10m", "530", "531"}), clean_environment());
   REQUIRE(daemon.wait_for_stderr(
-      [](const std::string& err) { return contains(err, "line '530': "); }, 5s));
+      [](const std::string& err) { return contains(err, "is an output, off"); }, 5s));
   daemon.signal(SIGSTOP);
   rig.kernel.set_udev_delay(60s);
   daemon.signal(SIGCONT);
@@ -200,7 +201,9 @@ TEST_CASE("a stop while the first line waits drives the lines already opened off
   CAPTURE(stop.result.err);
   CHECK(stop.result.exit_code == 0);
   CHECK(stop.took <= 200ms);
-  CHECK(rig.kernel.physical_level(530) == false);
+  CHECK(rig.kernel.physical_level(530) == false);  // opened: off, export kept
+  CHECK_FALSE(rig.kernel.exported(531));           // half-done: export undone
+  CHECK(contains(stop.result.err, "line '530': off, export kept for a restart to adopt"));
 }
 
 TEST_CASE("a FIFO, socket or directory where sysfs has a file is refused at once, never opened") {

@@ -28,6 +28,11 @@ struct Rig {
   [[nodiscard]] std::unique_ptr<hal::Backend> backend() const {
     return hal::make_backend("sysfs", options);
   }
+  // Resolve and open one line (its index in the Lines is 0).
+  [[nodiscard]] hal::Lines open(const hal::LineSpec& spec,
+                                const hal::LineSettings& settings = {}) const {
+    return hal::open_lines(*backend(), std::span(&spec, 1), settings);
+  }
   [[nodiscard]] std::vector<std::string> event_kinds(unsigned number) const {
     std::vector<std::string> kinds;
     for (const auto& event : kernel.events()) {
