@@ -78,7 +78,7 @@ struct Reader {
     std::vector<std::string> known;
     for (const auto& spec : table) {
       if (spec.in_environment()) {
-        known.push_back(variable_name(spec.name));
+        known.push_back(variable_name(spec));
       }
     }
     for (const auto& variable : environment) {
@@ -88,7 +88,7 @@ struct Reader {
         continue;
       }
       const auto found = std::find_if(table.begin(), table.end(), [&](const OptionSpec& spec) {
-        return spec.in_environment() && variable_name(spec.name) == name;
+        return spec.in_environment() && variable_name(spec) == name;
       });
       if (found == table.end()) {
         if (is_service_link(name)) {
@@ -107,7 +107,14 @@ struct Reader {
             name, found->backend));
         continue;
       }
-      apply(*found, value, fmt::format("environment variable {}", name));
+      const std::string what = fmt::format("environment variable {}", name);
+      if (found->repeatable) {
+        for (const auto& word : split_words(value)) {
+          apply(*found, word, what);
+        }
+      } else {
+        apply(*found, value, what);
+      }
       from_environment[found->name] = fmt::format("{}={}", name, hal::printable(value, 40));
     }
     if (!service_links.empty()) {
@@ -115,6 +122,13 @@ struct Reader {
           "ignoring {} (Kubernetes service-link variables of a Service named gpio-blinkd; set "
           "enableServiceLinks: false in the pod spec to drop them)",
           fmt::join(service_links, ", ")));
+    }
+  }
+
+  // A repeatable option on the command line replaces what the environment gave.
+  void clear_repeatable(const OptionSpec& spec) {
+    if (spec.name == "state") {
+      configuration.line_defaults.states.clear();
     }
   }
 
@@ -212,8 +226,7 @@ std::string expected_settings(const std::vector<OptionSpec>& table) {
   std::vector<std::string> forms;
   for (const auto& spec : table) {
     if (spec.per_line()) {
-      forms.push_back(spec.flag() ? std::string(spec.name)
-                                  : fmt::format("{}={}", spec.name, spec.value_name));
+      forms.push_back(line_form(spec));
     }
   }
   std::vector<std::string_view> views(forms.begin(), forms.end());
@@ -241,6 +254,39 @@ std::vector<LinePlan> plan_lines(const Configuration& configuration,
     }
   }
   return plans;
+}
+
+// The initial state must be one some line defines, and a count needs a line that
+// blinks: a steady line shows no cycles.
+void check_states_and_count(const Options& options) {
+  if (options.initial_state &&
+      std::none_of(options.lines.begin(), options.lines.end(), [&](const LinePlan& plan) {
+        return plan.states.contains(*options.initial_state);
+      })) {
+    std::set<std::string> known;
+    for (const auto& plan : options.lines) {
+      for (const auto& state : plan.states) {
+        known.insert(state.first);
+      }
+    }
+    throw UsageError(
+        fmt::format("initial state '{}' is not defined by any line; {}", *options.initial_state,
+                    known.empty() ? std::string("define it with --state NAME=PATTERN")
+                                  : fmt::format("defined: {}", fmt::join(known, ", "))));
+  }
+  if (options.count) {
+    const bool any_cycle =
+        std::any_of(options.lines.begin(), options.lines.end(), [&](const LinePlan& plan) {
+          const auto state =
+              options.initial_state ? plan.states.find(*options.initial_state) : plan.states.end();
+          return !(state != plan.states.end() ? state->second : plan.pattern).steady();
+        });
+    if (!any_cycle) {
+      throw UsageError(
+          "--count counts cycles of a blinking pattern, and every line shows a steady one (on "
+          "or off): it would never end");
+    }
+  }
 }
 
 }  // namespace
@@ -276,8 +322,10 @@ LinePlan parse_line(std::string_view text, const LineConfig& defaults,
     rest = next == std::string_view::npos ? std::string_view{} : rest.substr(next);
     const auto equals = item.find('=');
     const std::string_view key = item.substr(0, equals);
+    const auto dot = key.find('.');
+    const std::string_view base = key.substr(0, dot);
     const auto spec = std::find_if(table.begin(), table.end(), [&](const OptionSpec& s) {
-      return s.per_line() && s.name == key;
+      return s.per_line() && s.name == base && s.line_key_has_suffix == (dot != key.npos);
     });
     if (spec == table.end()) {
       throw UsageError(fmt::format("line '{}': unknown setting '{}'; expected {}", plan.spec.text,
@@ -288,11 +336,25 @@ LinePlan parse_line(std::string_view text, const LineConfig& defaults,
       throw UsageError(
           fmt::format("{}: {}", what, spec->flag() ? "takes no value" : "expected KEY=VALUE"));
     }
-    const std::string_view value = spec->flag() ? "1" : item.substr(equals + 1);
+    std::string value = spec->flag() ? std::string("1") : std::string(item.substr(equals + 1));
+    if (spec->line_key_has_suffix) {
+      value = fmt::format("{}={}", key.substr(dot + 1), value);  // state.ok=slow -> ok=slow
+    }
     spec->apply_line(config, value, what);
   }
   plan.settings = config.settings;
-  plan.pattern = config.pattern;
+  // Every option is known now: "blink" is the final --on/--off, and so on.
+  const PatternContext context = pattern_context(config);
+  plan.pattern =
+      parse_pattern(config.pattern, fmt::format("line '{}' pattern", plan.spec.text), context);
+  plan.pattern.phase = config.phase;
+  for (const auto& [name, state_text] : config.states) {
+    Pattern state =
+        parse_pattern(state_text, fmt::format("line '{}' state {}", plan.spec.text, name), context);
+    state.phase = config.phase;
+    plan.states.emplace(name, std::move(state));
+  }
+  plan.config = std::move(config);
   return plan;
 }
 
@@ -322,6 +384,7 @@ ParsedCommandLine parse_command_line(std::span<const char* const> args,
   parsed.action = configuration.action.value_or(Action::Run);
   if (parsed.action != Action::List) {  // --list needs no lines
     configuration.options.lines = plan_lines(configuration, table);
+    check_states_and_count(configuration.options);
   }
   parsed.options = std::move(configuration.options);
   parsed.notices = std::move(reader.notices);

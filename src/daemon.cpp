@@ -7,6 +7,7 @@
 
 #include <fmt/format.h>
 
+#include "control_socket.hpp"
 #include "hal/registry.hpp"
 #include "version.hpp"
 
@@ -14,13 +15,15 @@ namespace blinkd {
 namespace {
 
 std::string describe_pattern(const LinePlan& plan, std::optional<std::uint64_t> count) {
-  std::string text = fmt::format("on {}, off {}", format_duration(plan.pattern.on),
-                                 format_duration(plan.pattern.off));
+  std::string text = fmt::format("{} ({})", plan.pattern.text, describe_segments(plan.pattern));
   if (plan.pattern.phase > Duration::zero()) {
     text += fmt::format(", phase {}", format_duration(plan.pattern.phase));
   }
+  for (const auto& [name, pattern] : plan.states) {
+    text += fmt::format(", state {}: {}", name, pattern.text);
+  }
   if (count) {
-    text += fmt::format(", {} blink{}", *count, *count == 1 ? "" : "s");
+    text += fmt::format(", {} cycle{}", *count, *count == 1 ? "" : "s");
   }
   return text;
 }
@@ -35,6 +38,7 @@ class Daemon {
                  options_.lines.size(), options_.lines.size() == 1 ? "" : "s");
     notify("STATUS=Setting up GPIO lines");
     try {
+      set_up_control();
       return blink(open_lines());
     } catch (const hal::Interrupted&) {
       // The lines opened so far were released by their owner on the way here.
@@ -59,33 +63,109 @@ class Daemon {
     for (const auto& plan : options_.lines) {
       specs.push_back(plan.spec);
     }
-    const std::vector<hal::ResolvedLine> resolved = backend_->resolve(specs);
+    resolved_ = backend_->resolve(specs);
     std::vector<hal::LineRequest> requests;
-    for (std::size_t i = 0; i < resolved.size(); ++i) {
+    for (std::size_t i = 0; i < resolved_.size(); ++i) {
       const LinePlan& plan = options_.lines[i];
-      requests.push_back(hal::LineRequest{resolved[i], plan.settings, plan.spec.text});
-      logger_.info("line '{}': {}; {}", plan.spec.text, resolved[i].describe(),
+      requests.push_back(hal::LineRequest{resolved_[i], plan.settings, plan.spec.text});
+      logger_.info("line '{}': {}; {}", plan.spec.text, resolved_[i].describe(),
                    describe_pattern(plan, options_.count));
     }
     return backend_->open(requests);
   }
 
+  // The control socket (systemd's, or one bound here) and the state file beside it. An
+  // explicit --control that fails is fatal; the default one is a warning.
+  void set_up_control() {
+    if (context_.environment == nullptr) {
+      return;
+    }
+    const Environment& environment = *context_.environment;
+    const ControlSocket& wanted = options_.control;
+    std::string problem;
+    std::optional<ListeningSocket> socket =
+        activated_socket(environment, static_cast<pid_t>(::getpid()), problem);
+    if (!problem.empty()) {
+      logger_.warning("{}", problem);
+    }
+    if (socket && wanted.kind == ControlSocket::Kind::None) {
+      logger_.notice("control socket: systemd passed one, but --control none: not used");
+      socket.reset();
+    } else if (socket && wanted.kind == ControlSocket::Kind::Path && wanted.path != socket->where) {
+      logger_.notice("control socket: using the one systemd passed ({}), not --control {}",
+                     socket->where, wanted.path);
+    }
+    if (!socket && wanted.kind != ControlSocket::Kind::None) {
+      std::optional<gid_t> group;
+      if (!wanted.group.empty()) {
+        group = resolve_group(wanted.group);
+      }
+      const std::optional<std::string> path = wanted.kind == ControlSocket::Kind::Path
+                                                  ? std::optional<std::string>(wanted.path)
+                                                  : default_control_path(environment, ::getuid());
+      if (!path) {
+        logger_.notice("no control socket: XDG_RUNTIME_DIR is not set (give --control PATH)");
+      } else {
+        try {
+          socket = bind_control_socket(*path, group);
+        } catch (const hal::Error& error) {
+          if (wanted.kind == ControlSocket::Kind::Path) {
+            throw;
+          }
+          logger_.warning("no control socket: {}; the lines blink without one", error.what());
+        }
+      }
+    }
+    std::optional<std::filesystem::path> state_path;
+    if (options_.state_file) {
+      if (*options_.state_file != "none") {
+        state_path = *options_.state_file;
+      }
+    } else if (auto runtime = environment.find("RUNTIME_DIRECTORY");
+               runtime != environment.end() && runtime->second.starts_with('/')) {
+      state_path =
+          std::filesystem::path(runtime->second.substr(0, runtime->second.find(':'))) / "state";
+    } else if (socket && socket->where.starts_with('/')) {
+      state_path = std::filesystem::path(socket->where).parent_path() / "state";
+    }
+    if (socket) {
+      server_.emplace(std::move(socket->fd), socket->where, socket->ours);
+    }
+    if (state_path) {
+      store_.emplace(*state_path, current_boot_id(), configuration_fingerprint(options_));
+    }
+  }
+
   int blink(hal::Lines lines) {
     const Instant start = context_.events.now();
-    std::vector<LoopLine> rows;
-    for (const auto& plan : options_.lines) {
-      rows.push_back(LoopLine{plan.spec.text, LineSchedule(plan.pattern, start, options_.count)});
+    LineTable table(options_.lines, std::move(resolved_), start, options_.count,
+                    options_.initial_state);
+    if (store_) {
+      std::vector<std::string> notices;
+      if (auto snapshot = store_->load(notices)) {
+        for (const auto& problem : table.restore(*snapshot, start)) {
+          notices.push_back(
+              fmt::format("state file {}: {}; not restored", store_->path().string(), problem));
+        }
+        logger_.notice("state file {}: restored what was asked before the restart{}",
+                       store_->path().string(),
+                       snapshot->state ? fmt::format(" (state {})", *snapshot->state) : "");
+      }
+      for (const auto& notice : notices) {
+        logger_.notice("{}", notice);
+      }
     }
     if (context_.watchdog) {
       logger_.info("systemd watchdog: pinging every {}", format_duration(*context_.watchdog));
     }
-    BlinkLoop loop(std::move(lines), std::move(rows), context_.events, context_.notifier, logger_,
-                   context_.watchdog, start);
+    BlinkLoop loop(std::move(lines), std::move(table), context_.events, context_.notifier, logger_,
+                   context_.watchdog, start,
+                   LoopControl{server_ ? &*server_ : nullptr, store_ ? &*store_ : nullptr});
 
-    const std::string status = fmt::format("Blinking {} line{}", options_.lines.size(),
-                                           options_.lines.size() == 1 ? "" : "s");
+    const std::string status = loop.status_text();
     notify(fmt::format("READY=1\nSTATUS={}", status));
-    logger_.notice("ready: {}", status);
+    logger_.notice("ready: {}{}", status,
+                   server_ ? fmt::format("; control socket {}", server_->where()) : std::string());
 
     LoopResult result;
     try {
@@ -143,6 +223,9 @@ class Daemon {
   const DaemonContext& context_;
   const Logger& logger_;
   std::unique_ptr<hal::Backend> backend_;
+  std::vector<hal::ResolvedLine> resolved_;
+  std::optional<ControlServer> server_;
+  std::optional<StateStore> store_;
 };
 
 }  // namespace
@@ -190,7 +273,9 @@ int run_daemon(const Options& options, const Environment& environment, EventSour
       },
       *notify.notifier,
       notify.watchdog_interval ? std::optional<Duration>(*notify.watchdog_interval) : std::nullopt,
-      events, logger};
+      events,
+      logger,
+      &environment};
   return run_daemon(options, context);
 }
 

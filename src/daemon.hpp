@@ -25,6 +25,7 @@ struct DaemonContext {
   std::optional<Duration> watchdog;  // ping interval, when systemd wants pings
   EventSource& events;
   const Logger& logger;
+  const Environment* environment = nullptr;  // for the control socket; none in unit tests
 };
 
 // Runs until a stop signal, a finished --count or an error; returns the exit status.

@@ -13,9 +13,11 @@ constexpr std::size_t kWidth = 80;
 constexpr std::size_t kHelpColumn = 25;
 
 constexpr std::string_view kIntroduction = R"(Usage: gpio-blinkd [OPTION]... LINE[,SETTING]...
+       gpio-blinkd ctl [--control PATH] COMMAND...   (gpio-blinkd ctl --help)
 
-Blink GPIO output lines: on for --on, off for --off, from start until stopped,
-or --count times. Stopping drives every line to its safe level (off).
+Blink GPIO output lines in a pattern (on for --on, off for --off by default)
+until stopped or for --count cycles, and let other programs switch what they
+show through a control socket. Stopping drives every line to its safe level.
 
 LINE names a GPIO line as
   a global number        136
@@ -44,6 +46,9 @@ std::string option_row(const OptionSpec& spec) {
     left += fmt::format(" {}", spec.value_name);
   }
   std::string help = spec.help;
+  if (spec.repeatable) {
+    help += " (repeatable)";
+  }
   if (!spec.default_text.empty()) {
     help += fmt::format(" (default {})", spec.default_text);
   }
@@ -73,7 +78,7 @@ std::string variables(const std::vector<OptionSpec>& table) {
   std::string names;
   for (const auto& spec : table) {
     if (spec.in_environment()) {
-      names += fmt::format("{}{}", names.empty() ? "" : ", ", variable_name(spec.name));
+      names += fmt::format("{}{}", names.empty() ? "" : ", ", variable_name(spec));
     }
   }
   return fmt::format(
@@ -136,13 +141,23 @@ std::string configuration_text(const Options& options) {
       show(fmt::format("{} backend: ", backend.name), decl);
     }
   }
+  text += fmt::format(
+      "initial-state {}\ncontrol {}\nstate-file {}\n", options.initial_state.value_or("none"),
+      options.control.kind == ControlSocket::Kind::None   ? std::string("none")
+      : options.control.kind == ControlSocket::Kind::Path ? hal::printable(options.control.path)
+                                                          : std::string("default"),
+      hal::printable(options.state_file.value_or("default")));
   for (const auto& plan : options.lines) {
-    text += fmt::format("line '{}': on {}, off {}, phase {}, {}, drive {}, bias {}, on-exit {}\n",
-                        plan.spec.text, format_duration(plan.pattern.on),
-                        format_duration(plan.pattern.off), format_duration(plan.pattern.phase),
+    text += fmt::format("line '{}': pattern {} ({}), phase {}, {}, drive {}, bias {}, on-exit {}\n",
+                        plan.spec.text, hal::printable(plan.pattern.text),
+                        describe_segments(plan.pattern), format_duration(plan.pattern.phase),
                         plan.settings.active_low ? "active-low" : "active-high",
                         keyword_of(plan.settings.drive), keyword_of(plan.settings.bias),
                         keyword_of(plan.settings.on_exit));
+    for (const auto& [name, pattern] : plan.states) {
+      text += fmt::format("line '{}': state {}: {} ({})\n", plan.spec.text, name,
+                          hal::printable(pattern.text), describe_segments(pattern));
+    }
   }
   return text;
 }
@@ -150,8 +165,8 @@ std::string configuration_text(const Options& options) {
 std::string help_text(const std::vector<OptionSpec>& table) {
   std::string text(kIntroduction);
   text += per_line_settings(table);
-  for (const Section section :
-       {Section::Timing, Section::Lines, Section::Backend, Section::Output, Section::Actions}) {
+  for (const Section section : {Section::Timing, Section::Lines, Section::Control, Section::Backend,
+                                Section::Output, Section::Actions}) {
     text += fmt::format("\n{}:\n", section_title(section));
     std::string_view backend;
     for (const auto& spec : table) {

@@ -11,6 +11,7 @@
 
 #include "chip_listing.hpp"
 #include "command_line.hpp"
+#include "control_socket.hpp"
 #include "daemon.hpp"
 #include "hal/registry.hpp"
 #include "help.hpp"
@@ -66,8 +67,12 @@ void print_usage_error(const std::string& message, const Logger& logger, LogStyl
 }
 
 int run(int argc, char** argv) {
-  SystemEvents events;  // from here on a stop signal is honoured at any moment
   const Environment environment = current_environment();
+  if (argc >= 2 && std::string_view(argv[1]) == "ctl") {
+    return run_ctl(std::span<const char* const>(argv + 2, static_cast<std::size_t>(argc - 2)),
+                   environment);
+  }
+  SystemEvents events;  // from here on a stop signal is honoured at any moment
   const LogStyle style = detect_log_style(STDERR_FILENO, environment);
   Logger logger(STDERR_FILENO, LogLevel::Info, style);
   ParsedCommandLine parsed;

@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 
+#include "pattern.hpp"
 #include "value_parsers.hpp"
 
 namespace blinkd {
@@ -104,32 +105,138 @@ OptionSpec action_entry(std::string_view name, char short_name, std::string help
       [action](Configuration& c, std::string_view, const std::string&) { c.action = action; });
 }
 
+bool valid_state_name(std::string_view name) {
+  return !name.empty() && name.size() <= kMaxStateName &&
+         name.find_first_not_of(
+             "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_") ==
+             std::string_view::npos;
+}
+
+// "NAME=PATTERN" into the states of `config`, the pattern checked now so that the error
+// names where it came from.
+void add_state(LineConfig& config, std::string_view value, const std::string& what) {
+  const auto equals = value.find('=');
+  const std::string_view name = value.substr(0, equals);
+  if (equals == std::string_view::npos || !valid_state_name(name)) {
+    throw UsageError(fmt::format(
+        "{} '{}': expected NAME=PATTERN, NAME of letters, digits, '-' and '_' (at most {})", what,
+        hal::printable(value), kMaxStateName));
+  }
+  const std::string_view pattern = value.substr(equals + 1);
+  (void)parse_pattern(pattern, fmt::format("{} state {}", what, name), pattern_context(config));
+  if (!config.states.contains(std::string(name)) && config.states.size() == kMaxStates) {
+    throw UsageError(fmt::format("{}: more than {} states", what, kMaxStates));
+  }
+  config.states[std::string(name)] = std::string(pattern);
+}
+
 void add_timing(std::vector<OptionSpec>& table) {
   const LineConfig defaults;
   const std::string segment = describe_range(kSegmentRange);
+  table.push_back(line_entry(
+      "pattern", "PATTERN",
+      "what the line shows: blink (--on/--off), on, off, heartbeat, fast, slow, morse:TEXT, "
+      "or durations on/off/on/off... like 100ms/100ms/100ms/700ms",
+      defaults.pattern, Section::Timing,
+      [](LineConfig& l, std::string_view v, const std::string& w) {
+        (void)parse_pattern(v, w, pattern_context(l));
+        l.pattern = std::string(v);
+      }));
   table.push_back(line_entry("on", "DUR", fmt::format("time on in each blink, {}", segment),
-                             format_duration(defaults.pattern.on), Section::Timing,
+                             format_duration(defaults.on), Section::Timing,
                              [](LineConfig& l, std::string_view v, const std::string& w) {
-                               l.pattern.on = parse_duration(v, w, kSegmentRange);
+                               l.on = parse_duration(v, w, kSegmentRange);
                              }));
   table.push_back(line_entry("off", "DUR", fmt::format("time off in each blink, {}", segment),
-                             format_duration(defaults.pattern.off), Section::Timing,
+                             format_duration(defaults.off), Section::Timing,
                              [](LineConfig& l, std::string_view v, const std::string& w) {
-                               l.pattern.off = parse_duration(v, w, kSegmentRange);
+                               l.off = parse_duration(v, w, kSegmentRange);
                              }));
   table.push_back(line_entry(
       "phase", "DUR",
-      fmt::format("delay of the first on-edge after start, {}", describe_range(kPhaseRange)),
-      format_duration(defaults.pattern.phase), Section::Timing,
+      fmt::format("delay of the pattern's grid after start, {}", describe_range(kPhaseRange)),
+      format_duration(defaults.phase), Section::Timing,
       [](LineConfig& l, std::string_view v, const std::string& w) {
-        l.pattern.phase = parse_duration(v, w, kPhaseRange);
+        l.phase = parse_duration(v, w, kPhaseRange);
+      }));
+  table.push_back(
+      line_entry("morse-unit", "DUR",
+                 fmt::format("the dot of morse:TEXT patterns, {}", describe_range(kMorseUnitRange)),
+                 format_duration(defaults.morse_unit), Section::Timing,
+                 [](LineConfig& l, std::string_view v, const std::string& w) {
+                   l.morse_unit = parse_duration(v, w, kMorseUnitRange);
+                 }));
+  OptionSpec state = line_entry(
+      "state", "NAME=PATTERN",
+      "a named state and its pattern, switched to at run time (gpio-blinkd ctl state NAME); "
+      "after a LINE, for that line only (state.NAME=PATTERN)",
+      "", Section::Timing,
+      [](LineConfig& l, std::string_view v, const std::string& w) { add_state(l, v, w); });
+  state.repeatable = true;
+  state.variable = "STATES";
+  state.line_key_has_suffix = true;
+  table.push_back(std::move(state));
+  table.push_back(global_entry(
+      "initial-state", 0, "NAME", "the state shown from the start (a state some line defines)",
+      "none", Section::Timing, Scope::Global,
+      [](Configuration& c, std::string_view v, const std::string& w) {
+        if (!valid_state_name(v)) {
+          throw UsageError(fmt::format("{} '{}': expected a state name", w, hal::printable(v)));
+        }
+        c.options.initial_state = std::string(v);
       }));
   table.push_back(global_entry(
       "count", 0, "N",
-      fmt::format("blink N times (on-edges really shown, 1 to {}), then exit 0", kMaxCount),
+      fmt::format("show N cycles of the pattern (each counted when its first on-edge was "
+                  "really shown; 1 to {}), then exit 0",
+                  kMaxCount),
       "until stopped", Section::Timing, Scope::Global,
       [](Configuration& c, std::string_view v, const std::string& w) {
         c.options.count = parse_number(v, w, 1, kMaxCount);
+      }));
+}
+
+void add_control(std::vector<OptionSpec>& table) {
+  table.push_back(global_entry(
+      "control", 0, "PATH",
+      "the control socket other programs switch states through (gpio-blinkd ctl), or none; "
+      "failing to create the default one is a warning, an explicit one an error",
+      "/run/gpio-blinkd/control as root, else $XDG_RUNTIME_DIR/gpio-blinkd/control; the "
+      "socket unit's under systemd",
+      Section::Control, Scope::Global,
+      [](Configuration& c, std::string_view v, const std::string& w) {
+        if (v.empty()) {
+          throw UsageError(fmt::format("{}: empty; expected a path or none", w));
+        }
+        if (v == "none") {
+          c.options.control = ControlSocket{ControlSocket::Kind::None, {}, c.options.control.group};
+        } else {
+          c.options.control =
+              ControlSocket{ControlSocket::Kind::Path, std::string(v), c.options.control.group};
+        }
+      }));
+  table.push_back(global_entry(
+      "control-group", 0, "GROUP",
+      "the group that may use the control socket (mode 0660): a name from /etc/group or a "
+      "number",
+      "the daemon's", Section::Control, Scope::Global,
+      [](Configuration& c, std::string_view v, const std::string& w) {
+        if (v.empty() || v.size() > 64 || v.find_first_of(":\n/ ") != std::string_view::npos) {
+          throw UsageError(
+              fmt::format("{} '{}': expected a group name or number", w, hal::printable(v)));
+        }
+        c.options.control.group = std::string(v);
+      }));
+  table.push_back(global_entry(
+      "state-file", 0, "PATH",
+      "where the last commanded state and changes are kept across a restart (not a reboot), "
+      "or none",
+      "$RUNTIME_DIRECTORY/state, else beside the control socket", Section::Control, Scope::Global,
+      [](Configuration& c, std::string_view v, const std::string& w) {
+        if (v.empty()) {
+          throw UsageError(fmt::format("{}: empty; expected a path or none", w));
+        }
+        c.options.state_file = std::string(v);
       }));
 }
 
@@ -156,6 +263,16 @@ void add_line_settings(std::vector<OptionSpec>& table) {
                  Section::Lines, [](LineConfig& l, std::string_view v, const std::string& w) {
                    l.settings.bias = parse_bias(v, w);
                  }));
+  table.push_back(line_entry(
+      "on-exit", "WHAT",
+      "what a line becomes after its safe level when the daemon stops: keep (stays an output "
+      "at off; sysfs keeps the export for a restart), park (an input pulled toward off: "
+      "pull-down, pull-up when active-low; gpiod) or release; default: keep on sysfs "
+      "(release with --unexport), park on gpiod except where the kernel keeps released "
+      "outputs driven (Raspberry Pi), there release",
+      "default", Section::Lines, [](LineConfig& l, std::string_view v, const std::string& w) {
+        l.settings.on_exit = parse_keyword<hal::OnExit>(v, w, kExits);
+      }));
 }
 
 void add_output_and_actions(std::vector<OptionSpec>& table) {
@@ -260,6 +377,24 @@ std::string_view keyword_of(hal::LogLevel level) {
   return keyword_in<hal::LogLevel>(kLogLevels, level);
 }
 
+PatternContext pattern_context(const LineConfig& config) {
+  return PatternContext{config.on, config.off, config.morse_unit};
+}
+
+std::string variable_name(const OptionSpec& spec) {
+  return spec.variable.empty() ? variable_name(spec.name)
+                               : std::string(kVariablePrefix) + std::string(spec.variable);
+}
+
+std::string line_form(const OptionSpec& spec) {
+  if (spec.line_key_has_suffix) {
+    const auto equals = spec.value_name.find('=');
+    return fmt::format("{}.{}", spec.name, spec.value_name.substr(0, equals)) +
+           spec.value_name.substr(equals);
+  }
+  return spec.flag() ? std::string(spec.name) : fmt::format("{}={}", spec.name, spec.value_name);
+}
+
 std::string variable_name(std::string_view option_name) {
   std::string name(kVariablePrefix);
   for (char c : option_name) {
@@ -271,7 +406,9 @@ std::string variable_name(std::string_view option_name) {
 std::string_view section_title(Section section) {
   switch (section) {
     case Section::Timing:
-      return "Timing";
+      return "Timing, patterns and states";
+    case Section::Control:
+      return "Control";
     case Section::Lines:
       return "Lines";
     case Section::Backend:
@@ -295,6 +432,7 @@ std::vector<OptionSpec> build_option_table(std::span<const hal::BackendDescripto
   table.push_back(std::move(lines));
   add_timing(table);
   add_line_settings(table);
+  add_control(table);
   const std::string choices = backend_choices(backends);
   table.push_back(global_entry(
       "backend", 0, "NAME",

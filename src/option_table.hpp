@@ -18,7 +18,7 @@
 
 namespace blinkd {
 
-enum class Section : std::uint8_t { Timing, Lines, Backend, Output, Actions };
+enum class Section : std::uint8_t { Timing, Lines, Control, Backend, Output, Actions };
 
 // Where an entry may be given.
 enum class Scope : std::uint8_t {
@@ -45,8 +45,13 @@ struct OptionSpec {
   std::string default_text;  // shown as "(default ...)"; empty for none
   Section section = Section::Timing;
   Scope scope = Scope::Global;
-  std::string_view backend;  // the backend that declared it; empty for the daemon and HAL core
-  bool available = true;     // false: declared by a backend not compiled into this binary
+  std::string_view backend;   // the backend that declared it; empty for the daemon and HAL core
+  bool available = true;      // false: declared by a backend not compiled into this binary
+  bool repeatable = false;    // given several times, each adds (a variable: words separated
+                              // by spaces)
+  std::string_view variable;  // the variable's name after GPIO_BLINKD_, when not the option's
+  // After a LINE the key is "name.SUFFIX=VALUE", applied as "SUFFIX=VALUE" (state.ok=slow).
+  bool line_key_has_suffix = false;
   // Applies a value; `what` names its source for messages. Flags get "1" from the
   // command line and the variable's text from the environment.
   std::function<void(Configuration&, std::string_view value, const std::string& what)> apply;
@@ -70,6 +75,13 @@ inline constexpr std::string_view kVariablePrefix = "GPIO_BLINKD_";
 
 // GPIO_BLINKD_PERMISSION_WAIT for "permission-wait".
 [[nodiscard]] std::string variable_name(std::string_view option_name);
+// The variable of an entry (its override, or the one its name gives).
+[[nodiscard]] std::string variable_name(const OptionSpec& spec);
+// How the entry is written after a LINE: "on=DUR", "active-low", "state.NAME=PATTERN".
+[[nodiscard]] std::string line_form(const OptionSpec& spec);
+
+// The pattern a line's configuration gives, and its states' (throws UsageError).
+[[nodiscard]] PatternContext pattern_context(const LineConfig& config);
 
 // The table for these backends (every backend the registry declares, by default).
 [[nodiscard]] std::vector<OptionSpec> build_option_table(

@@ -63,22 +63,25 @@ Instant SystemEvents::now() {
   return std::chrono::seconds(now.tv_sec) + std::chrono::nanoseconds(now.tv_nsec);
 }
 
-void SystemEvents::wait_until(Instant deadline) {
+void SystemEvents::wait_until(Instant deadline, std::span<pollfd> fds) {
+  for (auto& fd : fds) {
+    fd.revents = 0;
+  }
   const Instant current = now();
   const Duration left = deadline > current ? deadline - current : Duration::zero();
   const auto seconds = std::chrono::duration_cast<std::chrono::seconds>(left);
   const timespec timeout{static_cast<time_t>(seconds.count()),
                          static_cast<long>((left - seconds).count())};
-  // Returns 0 at the deadline, or -1/EINTR after a handler ran; either way the loop
-  // looks at the clock and the signal flags next.
-  ::ppoll(nullptr, 0, &timeout, &sleep_mask_);
+  // Returns at the deadline, when a descriptor is ready, or -1/EINTR after a handler
+  // ran; either way the loop looks at the clock and the signal flags next.
+  ::ppoll(fds.data(), fds.size(), deadline == kNever ? nullptr : &timeout, &sleep_mask_);
 }
 
 bool SystemEvents::pause(Duration duration) {
   if (g_stop_signal != 0) {
     return false;
   }
-  wait_until(now() + duration);
+  wait_until(now() + duration, {});
   return g_stop_signal == 0;
 }
 

@@ -20,7 +20,8 @@ class SystemEvents final : public EventSource {
   SystemEvents& operator=(SystemEvents&&) = delete;
 
   [[nodiscard]] Instant now() override;
-  void wait_until(Instant deadline) override;
+  using EventSource::wait_until;
+  void wait_until(Instant deadline, std::span<pollfd> fds) override;
   SignalEvents take_signals() override;
 
   // Sleeps up to `duration` (0: only lets pending signals in); false once a stop signal

@@ -28,7 +28,7 @@ TEST_CASE("bad arguments exit 1 with exactly one line naming the input") {
       {"--on", "fast", "17"}, {"--count", "0", "17"}, {"--frobnicate", "17"},      {},
       {"17,colour=red"},      {"gpiochip0:"},         {"--backend", "gpioz", "17"}};
   for (const auto& args : cases) {
-    const auto result = run_process(daemon_argv(args));
+    const auto result = run_process(daemon_argv(args), clean_environment());
     CAPTURE(result.err);
     CHECK(result.exit_code == 1);
     CHECK(count_lines(result.err) == 1);
@@ -60,7 +60,8 @@ TEST_CASE("the sim backend shows each edge on stdout and --count 2 exits 0 with 
 
 TEST_CASE("without any GPIO interface, auto explains what it looked for") {
   test_support::TempDir empty;
-  const auto result = run_process(daemon_argv({"--sysfs-root", empty.path().string(), "17"}));
+  const auto result =
+      run_process(daemon_argv({"--sysfs-root", empty.path().string(), "17"}), clean_environment());
   CHECK(result.exit_code == 1);
   CHECK(contains(result.err, "error   backend auto: no usable GPIO backend on this machine; "));
   CHECK(contains(result.err,

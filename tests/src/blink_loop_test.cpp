@@ -19,6 +19,15 @@ using fakes::BankRecord;
 using fakes::FakeEvents;
 using fakes::RecordingNotifier;
 
+// A blink of `on` and `off` after `phase`: the classic two-segment pattern.
+Pattern blink(Duration on, Duration off, Duration phase = Duration::zero()) {
+  Pattern pattern;
+  pattern.segments = {on, off};
+  pattern.phase = phase;
+  pattern.text = "blink";
+  return pattern;
+}
+
 struct Harness {
   FakeEvents events;
   RecordingNotifier notifier{events};
@@ -26,15 +35,23 @@ struct Harness {
   Logger logger{log_file.fd, LogLevel::Debug, LogStyle::Timestamped};
   Instant start = events.now();
   std::shared_ptr<BankRecord> record = std::make_shared<BankRecord>();
+  std::vector<LinePlan> plans;  // outlives the loops made here
   std::string log() const { return log_file.text(); }
-  // A loop over lines named a, b, ... with these schedules.
-  BlinkLoop loop(std::vector<LineSchedule> schedules, std::optional<Duration> watchdog = {}) {
-    std::vector<LoopLine> rows;
-    for (std::size_t i = 0; i < schedules.size(); ++i) {
-      rows.push_back(LoopLine{std::string(1, static_cast<char>('a' + i)), schedules[i]});
+  // A loop over lines named a, b, ... showing these patterns.
+  BlinkLoop loop(const std::vector<Pattern>& patterns, std::optional<std::uint64_t> count,
+                 std::optional<Duration> watchdog = {}) {
+    plans.clear();
+    std::vector<hal::ResolvedLine> resolved;
+    for (std::size_t i = 0; i < patterns.size(); ++i) {
+      LinePlan plan;
+      plan.spec = hal::parse_line_spec(std::string(1, static_cast<char>('a' + i)));
+      plan.pattern = patterns[i];
+      plans.push_back(plan);
+      resolved.emplace_back();
     }
-    hal::Lines lines = fakes::recording_lines(record, rows.size(), events);
-    return BlinkLoop(std::move(lines), std::move(rows), events, notifier, logger, watchdog, start);
+    hal::Lines lines = fakes::recording_lines(record, plans.size(), events);
+    LineTable table(plans, resolved, start, count, std::nullopt);
+    return BlinkLoop(std::move(lines), std::move(table), events, notifier, logger, watchdog, start);
   }
   fakes::LineRecord& line(std::size_t index = 0) { return record->lines.at(index); }
 };
@@ -43,7 +60,7 @@ struct Harness {
 
 TEST_CASE("--count N drives exactly N on-edges per line on the period grid then stops") {
   Harness h;
-  auto loop = h.loop({LineSchedule({100ms, 400ms, 0ms}, h.start, 3)});
+  auto loop = h.loop({blink(100ms, 400ms)}, 3);
   const auto result = loop.run();
   CHECK(result.reason == StopReason::CountDone);
   CHECK(h.line().levels == std::vector<bool>{true, false, true, false, true, false});
@@ -57,7 +74,7 @@ TEST_CASE("--count N drives exactly N on-edges per line on the period grid then 
 TEST_CASE("a stop signal ends the loop at once and no edge is driven after it") {
   Harness h;
   h.events.signal_at(h.start + 1250ms, SIGTERM);
-  auto loop = h.loop({LineSchedule({500ms, 500ms, 0ms}, h.start, std::nullopt)});
+  auto loop = h.loop({blink(500ms, 500ms)}, std::nullopt);
   const auto result = loop.run();
   CHECK(result.reason == StopReason::Signal);
   CHECK(result.signal == SIGTERM);
@@ -71,7 +88,7 @@ TEST_CASE("late wake-ups are measured and counted without moving later edges") {
   h.events.lateness_of_wait = [](int wait) {
     return wait == 2 ? Duration(30ms) : wait == 4 ? Duration(620ms) : Duration::zero();
   };
-  auto loop = h.loop({LineSchedule({500ms, 500ms, 0ms}, h.start, 4)});
+  auto loop = h.loop({blink(500ms, 500ms)}, 4);
   (void)loop.run();
   // t=0 on, 530 off (late), 1000 on; the wait for off@1500 wakes at 2120, when on@2000 is
   // due too: the line has been on since 1000, so nothing is written and that blink is
@@ -82,30 +99,30 @@ TEST_CASE("late wake-ups are measured and counted without moving later edges") {
                                                h.start + 4000ms, h.start + 4500ms});
   CHECK(h.line().levels == std::vector<bool>{true, false, true, false, true, false, true, false});
   CHECK(loop.stats().overruns == 1);
-  CHECK(loop.stats().lost_blinks == 1);
+  CHECK(loop.stats().lost_cycles == 1);
   CHECK(loop.stats().toggles == 8);
   CHECK(loop.stats().max_lateness == 30ms);
   CHECK(h.log().find("line 'a': woke 620ms after its edge was due and skipped 1 edge, losing 1 "
-                     "blink\n") != std::string::npos);
+                     "cycle\n") != std::string::npos);
   CHECK(loop.stats_line(h.start + 5s)
-            .find("1 edge skipped and 1 blink lost (the loop woke up to "
+            .find("1 edge skipped and 1 cycle lost (the loop woke up to "
                   "620ms late") != std::string::npos);
 }
 
 TEST_CASE("several lines with phases share one thread and keep their own grids") {
   Harness h;
-  auto loop = h.loop({LineSchedule({100ms, 100ms, 0ms}, h.start, 2),
-                      LineSchedule({50ms, 250ms, 75ms}, h.start, 1)});
+  auto loop = h.loop({blink(100ms, 100ms), blink(50ms, 250ms, 75ms)}, 2);
   (void)loop.run();
   CHECK(h.line(0).times ==
         std::vector<Instant>{h.start, h.start + 100ms, h.start + 200ms, h.start + 300ms});
-  CHECK(h.line(1).times == std::vector<Instant>{h.start + 75ms, h.start + 125ms});
-  CHECK(h.line(1).levels == std::vector<bool>{true, false});
+  CHECK(h.line(1).times ==
+        std::vector<Instant>{h.start + 75ms, h.start + 125ms, h.start + 375ms, h.start + 425ms});
+  CHECK(h.line(1).levels == std::vector<bool>{true, false, true, false});
 }
 
 TEST_CASE("the watchdog is pinged from the loop at its interval between edges") {
   Harness h;
-  auto loop = h.loop({LineSchedule({1s, 1s, 0ms}, h.start, 2)}, Duration(300ms));
+  auto loop = h.loop({blink(1s, 1s)}, 2, Duration(300ms));
   (void)loop.run();  // runs 3 s (last off-edge at 3s)
   std::vector<Instant> pings;
   for (const auto& [at, message] : h.notifier.messages) {
@@ -121,7 +138,7 @@ TEST_CASE("the watchdog is pinged from the loop at its interval between edges") 
 TEST_CASE("SIGUSR1 logs one stats line and the blink goes on") {
   Harness h;
   h.events.signal_at(h.start + 1100ms, SIGUSR1);
-  auto loop = h.loop({LineSchedule({500ms, 500ms, 0ms}, h.start, 2)});
+  auto loop = h.loop({blink(500ms, 500ms)}, 2);
   CHECK(loop.run().reason == StopReason::CountDone);
   CHECK(h.line().levels.size() == 4);
   const std::string log = h.log();
@@ -132,7 +149,7 @@ TEST_CASE("SIGUSR1 logs one stats line and the blink goes on") {
 TEST_CASE("a line that cannot be driven ends the loop with the HAL's error") {
   Harness h;
   h.record->fail_at_call = 2;
-  auto loop = h.loop({LineSchedule({500ms, 500ms, 0ms}, h.start, std::nullopt)});
+  auto loop = h.loop({blink(500ms, 500ms)}, std::nullopt);
   CHECK_THROWS_WITH_AS(
       loop.run(), doctest::Contains("gpio7/value: writing '1' failed: No such device"), hal::Error);
   CHECK(h.line().levels.size() == 2);
@@ -142,12 +159,12 @@ TEST_CASE("overruns are reported once per interval with a count of the ones in b
   Harness h;
   // Every wait wakes 150ms late on a 100ms half-period: one edge skipped every time.
   h.events.lateness_of_wait = [](int) { return Duration(150ms); };
-  auto loop = h.loop({LineSchedule({100ms, 100ms, 0ms}, h.start, 50)});
+  auto loop = h.loop({blink(100ms, 100ms)}, 50);
   // Every wake lands in an off-time: no blink is ever driven, and the count gives up
   // after 100 periods (20 s) instead of hanging, saying so.
   const auto result = loop.run();
   CHECK(result.reason == StopReason::CountDone);
-  CHECK(result.shortfall == "line 'a' blinked 0 of 50 times");
+  CHECK(result.shortfall == "line 'a' showed 0 of 50 cycles");
   const std::string log = h.log();
   int warnings = 0;
   for (auto at = log.find("warning"); at != std::string::npos; at = log.find("warning", at + 1)) {
@@ -161,7 +178,7 @@ TEST_CASE("overruns are reported once per interval with a count of the ones in b
 TEST_CASE("a stop signal that arrived during setup ends the loop before any edge") {
   Harness h;
   h.events.signal_at(h.start, SIGTERM);  // pending when the loop first looks
-  auto loop = h.loop({LineSchedule({500ms, 500ms, 0ms}, h.start, std::nullopt)});
+  auto loop = h.loop({blink(500ms, 500ms)}, std::nullopt);
   CHECK(loop.run().reason == StopReason::Signal);
   CHECK(h.line().levels.empty());
 }

@@ -60,9 +60,9 @@ TEST_CASE("defaults are the seed's blink: 1s on 1s off forever backend auto") {
   const auto& options = parsed.options;
   REQUIRE(options.lines.size() == 1);
   CHECK(options.lines[0].spec.text == "136");
-  CHECK(options.lines[0].pattern.on == 1s);
-  CHECK(options.lines[0].pattern.off == 1s);
-  CHECK(options.lines[0].pattern.phase == 0s);
+  CHECK(options.lines[0].config.on == 1s);
+  CHECK(options.lines[0].config.off == 1s);
+  CHECK(options.lines[0].config.phase == 0s);
   CHECK_FALSE(options.lines[0].settings.active_low);
   CHECK_FALSE(options.count.has_value());
   CHECK(options.backend == "auto");
@@ -78,9 +78,9 @@ TEST_CASE("global timing options apply to every line in either option form") {
                            .options;
   REQUIRE(options.lines.size() == 2);
   for (const auto& line : options.lines) {
-    CHECK(line.pattern.on == 100ms);
-    CHECK(line.pattern.off == 900ms);
-    CHECK(line.pattern.phase == 50ms);
+    CHECK(line.config.on == 100ms);
+    CHECK(line.config.off == 900ms);
+    CHECK(line.config.phase == 50ms);
   }
   CHECK(options.count == 3U);
 }
@@ -90,18 +90,18 @@ TEST_CASE("per-line settings override the global ones for that line only") {
       parse({"--on", "200ms", "--active-low", "GPIO17", "GPIO27,phase=500ms,on=1s,active-high"})
           .options;
   REQUIRE(options.lines.size() == 2);
-  CHECK(options.lines[0].pattern.on == 200ms);
+  CHECK(options.lines[0].config.on == 200ms);
   CHECK(options.lines[0].settings.active_low);
   CHECK(options.lines[1].spec.text == "GPIO27");
-  CHECK(options.lines[1].pattern.on == 1s);
-  CHECK(options.lines[1].pattern.phase == 500ms);
-  CHECK(options.lines[1].pattern.off == 1s);
+  CHECK(options.lines[1].config.on == 1s);
+  CHECK(options.lines[1].config.phase == 500ms);
+  CHECK(options.lines[1].config.off == 1s);
   CHECK_FALSE(options.lines[1].settings.active_low);
 }
 
 TEST_CASE("options placed after the lines still apply to them") {
   const auto options = parse({"17", "--on", "300ms"}).options;
-  CHECK(options.lines[0].pattern.on == 300ms);
+  CHECK(options.lines[0].config.on == 300ms);
 }
 
 TEST_CASE("help and version win over everything else") {
@@ -131,7 +131,7 @@ TEST_CASE("environment variables configure a container - options win over them")
   REQUIRE(options.lines.size() == 2);
   CHECK(options.lines[0].spec.text == "136");
   CHECK(options.lines[1].settings.active_low);
-  CHECK(options.lines[0].pattern.on == 250ms);
+  CHECK(options.lines[0].config.on == 250ms);
   CHECK(options.count == 5U);
   CHECK(options.backend == "sim");
   CHECK(std::get<bool>(setting(options, "unexport")));
@@ -143,7 +143,7 @@ TEST_CASE("environment variables configure a container - options win over them")
   options = parsed.options;
   REQUIRE(options.lines.size() == 1);
   CHECK(options.lines[0].spec.text == "99");
-  CHECK(options.lines[0].pattern.on == 1s);
+  CHECK(options.lines[0].config.on == 1s);
   CHECK(options.count == 2U);
   // Which source won is said, once per option given both ways.
   CHECK(parsed.notices ==
@@ -175,8 +175,9 @@ TEST_CASE("bad input is rejected with one message naming the input and what was 
   CHECK(error_of({"17,on"}) == "line '17' setting on: expected KEY=VALUE");
   CHECK(error_of({"17,active-low=1"}) == "line '17' setting active-low: takes no value");
   CHECK(error_of({"17,blink=2"}) ==
-        "line '17': unknown setting 'blink=2'; expected on=DUR, off=DUR, phase=DUR, active-low, "
-        "active-high, drive=MODE or bias=MODE");
+        "line '17': unknown setting 'blink=2'; expected pattern=PATTERN, on=DUR, off=DUR, "
+        "phase=DUR, morse-unit=DUR, state.NAME=PATTERN, active-low, active-high, drive=MODE, "
+        "bias=MODE or on-exit=WHAT");
   CHECK(error_of({"17,"}).starts_with("line '17': unknown setting ''"));
   CHECK(error_of({"17,off=soon"}).starts_with("line '17' setting off 'soon'"));
   CHECK(error_of({"chip:x"}).starts_with("line 'chip:x': the part after the last ':'"));
@@ -293,15 +294,15 @@ TEST_CASE("--check reads everything like a run and needs lines") {
 
 TEST_CASE("every numeric input is bounded: max-1, max, max+1 and the 64-bit limits") {
   // Durations of a blink: 1ms to 24h, in every unit.
-  CHECK(parse({"--on", "24h", "1"}).options.lines[0].pattern.on == 24h);
-  CHECK(parse({"--on", "1440m", "1"}).options.lines[0].pattern.on == 24h);
-  CHECK(parse({"--on", "86400s", "1"}).options.lines[0].pattern.on == 24h);
-  CHECK(parse({"--on", "86399.999999999s", "1"}).options.lines[0].pattern.on == 24h - 1ns);
+  CHECK(parse({"--on", "24h", "1"}).options.lines[0].config.on == 24h);
+  CHECK(parse({"--on", "1440m", "1"}).options.lines[0].config.on == 24h);
+  CHECK(parse({"--on", "86400s", "1"}).options.lines[0].config.on == 24h);
+  CHECK(parse({"--on", "86399.999999999s", "1"}).options.lines[0].config.on == 24h - 1ns);
   CHECK(error_of({"--on", "86400.000000001s", "1"}).find("longer than 24h") != std::string::npos);
   CHECK(error_of({"--on", "1441m", "1"}).find("longer than 24h") != std::string::npos);
   CHECK(error_of({"--on", "25h", "1"}).find("longer than 24h") != std::string::npos);
-  CHECK(parse({"--off", "1ms", "1"}).options.lines[0].pattern.off == 1ms);
-  CHECK(parse({"--off", "1000us", "1"}).options.lines[0].pattern.off == 1ms);
+  CHECK(parse({"--off", "1ms", "1"}).options.lines[0].config.off == 1ms);
+  CHECK(parse({"--off", "1000us", "1"}).options.lines[0].config.off == 1ms);
   CHECK(error_of({"--off", "999999ns", "1"}).find("shorter than 1ms") != std::string::npos);
   CHECK(error_of({"--on", "0.001us", "1"}).find("shorter than 1ms") != std::string::npos);
   // Unit scaling never wraps: these were accepted as 378us and a negative phase.
@@ -313,7 +314,7 @@ TEST_CASE("every numeric input is bounded: max-1, max, max+1 and the 64-bit limi
         std::string::npos);
   CHECK(error_of({"--phase", "18446744073709551616h", "1"}).find("longer than 24h") !=
         std::string::npos);
-  CHECK(parse({"--phase", "0s", "1"}).options.lines[0].pattern.phase == 0s);
+  CHECK(parse({"--phase", "0s", "1"}).options.lines[0].config.phase == 0s);
   // Counts: 1 to 10^12.
   CHECK(parse({"--count", "1000000000000", "1"}).options.count == 1'000'000'000'000U);
   CHECK(parse({"--count", "999999999999", "1"}).options.count == 999'999'999'999U);
@@ -393,4 +394,16 @@ TEST_CASE("option names, short names and variables are unique across daemon and 
     CHECK_FALSE(spec.name.starts_with("service"));
     CHECK_FALSE(spec.name.starts_with("port"));
   }
+}
+
+TEST_CASE("on-exit is a global option and a per-line setting") {
+  const auto options = parse({"--on-exit", "release", "17", "18,on-exit=park", "19,on-exit=keep"},
+                             {{"GPIO_BLINKD_ON_EXIT", "park"}})
+                           .options;
+  CHECK(options.lines[0].settings.on_exit == hal::OnExit::Release);
+  CHECK(options.lines[1].settings.on_exit == hal::OnExit::Park);
+  CHECK(options.lines[2].settings.on_exit == hal::OnExit::Keep);
+  CHECK(parse({"17"}).options.lines[0].settings.on_exit == hal::OnExit::Default);
+  CHECK(error_of({"17,on-exit=float"}) ==
+        "line '17' setting on-exit 'float': expected default, keep, park or release");
 }

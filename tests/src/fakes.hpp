@@ -31,8 +31,13 @@ using blinkd::SignalEvents;
 class FakeEvents final : public EventSource {
  public:
   Instant now() override { return now_; }
-  void wait_until(Instant deadline) override {
+  using EventSource::wait_until;
+  // Descriptors are never ready: control tests use real sockets and SystemEvents.
+  void wait_until(Instant deadline, std::span<pollfd> /*fds*/) override {
     ++waits;
+    if (deadline == blinkd::kNever && signals_.empty()) {
+      throw std::logic_error("the loop waits forever: no deadline and no signal to come");
+    }
     for (auto it = signals_.begin(); it != signals_.end(); ++it) {
       if (it->first <= deadline) {
         now_ = std::max(now_, it->first);

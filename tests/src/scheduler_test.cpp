@@ -3,15 +3,25 @@
 #include "scheduler.hpp"
 
 using namespace std::chrono_literals;
-using blinkd::BlinkPattern;
+using blinkd::Duration;
 using blinkd::Instant;
 using blinkd::kNever;
 using blinkd::LineSchedule;
+using blinkd::Pattern;
 using blinkd::Periodic;
 
 namespace {
 constexpr Instant kStart = 10s;
-const BlinkPattern kPattern{100ms, 900ms, 0ms};
+
+Pattern blink(Duration on, Duration off, Duration phase = Duration::zero()) {
+  Pattern pattern;
+  pattern.segments = {on, off};
+  pattern.phase = phase;
+  pattern.text = "blink";
+  return pattern;
+}
+
+const Pattern kPattern = blink(100ms, 900ms);
 }  // namespace
 
 TEST_CASE("edges fall on absolute deadlines start + phase + k*period (+ on)") {
@@ -57,7 +67,7 @@ TEST_CASE("a wake-up after the following edge was due skips to the latest edge a
 }
 
 TEST_CASE("phase delays the first on-edge and every later one") {
-  LineSchedule schedule(BlinkPattern{100ms, 900ms, 250ms}, kStart, std::nullopt);
+  LineSchedule schedule(blink(100ms, 900ms, 250ms), kStart, std::nullopt);
   CHECK(schedule.next_deadline() == kStart + 250ms);
   (void)schedule.advance(kStart + 250ms);
   CHECK(schedule.next_deadline() == kStart + 350ms);
@@ -78,7 +88,7 @@ TEST_CASE("a count ends with the line off after exactly that many on-edges") {
   CHECK(on_edges == 3);
   CHECK(off_edges == 3);
   CHECK_FALSE(last);
-  CHECK(schedule.blinks_driven() == 3);
+  CHECK(schedule.cycles_shown() == 3);
   CHECK(schedule.next_deadline() == kNever);
 }
 
@@ -90,11 +100,11 @@ TEST_CASE("skipped blinks do not count: a count is of on-edges really driven") {
   auto step = schedule.advance(kStart + 60s + 500ms);
   CHECK_FALSE(step.on);
   CHECK(step.skipped == 120);
-  CHECK(schedule.blinks_driven() == 1);
+  CHECK(schedule.cycles_shown() == 1);
   CHECK_FALSE(schedule.finished());
   step = schedule.advance(schedule.next_deadline());  // blink 2, on the original grid
   CHECK(step.on);
-  CHECK(schedule.blinks_driven() == 2);
+  CHECK(schedule.cycles_shown() == 2);
   CHECK(schedule.next_deadline() == kStart + 61s + 100ms);
   // However late the loop wakes now, only the final off-edge is left.
   step = schedule.advance(kStart + 90s);
@@ -113,7 +123,7 @@ TEST_CASE("a count gives up when every on-edge is missed instead of never finish
     CHECK_FALSE(step.on);
     REQUIRE(++wakes < 100);
   }
-  CHECK(schedule.blinks_driven() == 0);
+  CHECK(schedule.cycles_shown() == 0);
   CHECK(wakes == 10);  // max(2 * 3, 10) misses in a row
 }
 

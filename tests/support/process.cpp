@@ -158,7 +158,9 @@ ProcessResult run_process(std::vector<std::string> argv,
 }
 
 std::map<std::string, std::string> clean_environment() {
-  return {{"PATH", "/usr/local/bin:/usr/bin:/bin"}};
+  // No control socket unless a test asks for one: tests run as root in parallel, and the
+  // default (/run/gpio-blinkd/control) is shared by every daemon of the machine.
+  return {{"PATH", "/usr/local/bin:/usr/bin:/bin"}, {"GPIO_BLINKD_CONTROL", "none"}};
 }
 
 }  // namespace test_support

@@ -57,7 +57,7 @@ ProcessResult run_process(std::vector<std::string> argv,
                           std::map<std::string, std::string> environment = {},
                           std::chrono::milliseconds timeout = std::chrono::seconds(30));
 
-// A minimal environment for the daemon under test (PATH only, no GPIO_BLINKD_*).
+// A minimal environment for the daemon under test: PATH, and GPIO_BLINKD_CONTROL=none.
 std::map<std::string, std::string> clean_environment();
 
 template <typename Predicate>

@@ -1,0 +1,52 @@
+// SPDX-License-Identifier: MIT
+// Where the control socket comes from: systemd's socket activation (LISTEN_FDS), or a
+// path the daemon binds itself, with the group that may use it; and the client side,
+// `gpio-blinkd ctl`.
+#pragma once
+
+#include <sys/types.h>
+
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "hal/posix_file.hpp"
+#include "options.hpp"
+
+namespace blinkd {
+
+struct ListeningSocket {
+  hal::UniqueFd fd;
+  std::string where;  // the path, or what systemd passed
+  bool ours = false;  // bound here: its path is removed at exit (systemd's stays)
+};
+
+// The socket systemd passed when LISTEN_PID names this process and LISTEN_FDS is at
+// least 1 (fd 3, which must be a listening AF_UNIX stream socket). nullopt when not
+// activated; `problem` says why the variables were not used when they were malformed.
+[[nodiscard]] std::optional<ListeningSocket> activated_socket(const Environment& environment,
+                                                              pid_t self, std::string& problem);
+
+// The default path: /run/gpio-blinkd/control for root, $XDG_RUNTIME_DIR/gpio-blinkd/control
+// for others; nullopt when there is none (no XDG_RUNTIME_DIR).
+[[nodiscard]] std::optional<std::string> default_control_path(const Environment& environment,
+                                                              uid_t uid);
+
+// Binds and listens on `path`: its directory made when missing, a stale socket (one
+// nobody accepts on) replaced, anything else refused; mode 0660, group `group` when
+// given. Throws hal::Error naming the path.
+[[nodiscard]] ListeningSocket bind_control_socket(const std::string& path,
+                                                  std::optional<gid_t> group);
+
+// A group name looked up in `group_file` (a static binary has no NSS), or a number.
+// Throws UsageError naming the group and the file.
+[[nodiscard]] gid_t resolve_group(std::string_view name_or_number,
+                                  const std::filesystem::path& group_file = "/etc/group");
+
+// `gpio-blinkd ctl [--control PATH] [--timeout DUR] COMMAND...`: prints the reply's data
+// lines to stdout and the final line's message (errors to stderr). Exit 0 for ok, 1 for
+// error, 2 when no daemon could be reached or no reply came.
+[[nodiscard]] int run_ctl(std::span<const char* const> args, const Environment& environment);
+
+}  // namespace blinkd
