@@ -62,7 +62,7 @@ Instant BlinkLoop::next_deadline(Instant now) const {
 LoopResult BlinkLoop::run() {
   for (;;) {
     if (count_done()) {
-      save_state(events_.now(), true);
+      finish(events_.now());
       return LoopResult{StopReason::CountDone, 0, shortfall()};
     }
     fds_.clear();
@@ -77,7 +77,7 @@ LoopResult BlinkLoop::run() {
       logger_.always(LogLevel::Notice, "{}", stats_line(events_.now()));  // asked for
     }
     if (signals.stop_signal != 0) {
-      save_state(events_.now(), true);
+      finish(events_.now());
       return LoopResult{StopReason::Signal, signals.stop_signal, {}};
     }
 
@@ -227,6 +227,15 @@ void BlinkLoop::log_change(const Peer& peer, std::string_view request, const Rep
   }
   logger_.notice("control: pid {} uid {} gid {}: {}: {}", peer.pid, peer.uid, peer.gid,
                  hal::printable(request, 200), reply.message);
+}
+
+void BlinkLoop::finish(Instant now) {
+  save_state(now, true);
+  if (changes_unlogged_ > 0) {
+    logger_.notice("control: {} more change{} by clients were not logged", changes_unlogged_,
+                   changes_unlogged_ == 1 ? "" : "s");
+    changes_unlogged_ = 0;
+  }
 }
 
 void BlinkLoop::save_state(Instant now, bool final) {

@@ -111,6 +111,8 @@ class BlinkLoop {
   [[nodiscard]] std::string shortfall() const;
   void log_change(const Peer& peer, std::string_view request, const Reply& reply, Instant now);
   void save_state(Instant now, bool final);
+  // What is left to write and say before the loop returns.
+  void finish(Instant now);
 
   hal::Lines lines_;
   LineTable table_;
