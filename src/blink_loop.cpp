@@ -36,10 +36,19 @@ BlinkLoop::BlinkLoop(hal::Lines lines, LineTable table, EventSource& events, Not
   change_window_ = start;
 }
 
+// Done when no line is still counting and at least one has shown its count: a line that
+// shows a steady pattern has no cycles and does not hold the end, but a run where every
+// line is steady waits for a cycle pattern to come back.
 bool BlinkLoop::count_done() const {
-  const auto& rows = table_.rows();
-  return !rows.empty() && std::all_of(rows.begin(), rows.end(),
-                                      [](const LineRow& row) { return row.schedule.finished(); });
+  bool any_finished = false;
+  for (const auto& row : table_.rows()) {
+    if (row.schedule.finished()) {
+      any_finished = true;
+    } else if (!row.schedule.pattern().steady()) {
+      return false;
+    }
+  }
+  return any_finished;
 }
 
 Instant BlinkLoop::next_deadline(Instant now) const {
@@ -276,7 +285,7 @@ std::string BlinkLoop::shortfall() const {
   std::string text;
   for (const auto& row : table_.rows()) {
     const auto wanted = row.schedule.cycles_wanted();
-    if (wanted && row.schedule.cycles_shown() < *wanted) {
+    if (wanted && row.schedule.cycles_shown() < *wanted && !row.schedule.pattern().steady()) {
       text += fmt::format("{}line '{}' showed {} of {} cycles", text.empty() ? "" : ", ",
                           row.name(), row.schedule.cycles_shown(), *wanted);
     }

@@ -142,3 +142,13 @@ TEST_CASE("two specs naming one line are refused before anything is opened") {
   CHECK(run.log.text().find("line 'gpiochip0:17': is the same line as 'GPIO17'") !=
         std::string::npos);
 }
+
+TEST_CASE("with a count, a steady line does not hold the end of the run") {
+  Run run;
+  CHECK(run.run({"--count", "2", "--on", "100ms", "--off", "100ms", "a", "b,pattern=on"}) ==
+        kExitOk);
+  REQUIRE(run.record->lines.size() == 2);
+  CHECK(run.record->lines[0].levels == std::vector<bool>{true, false, true, false});
+  CHECK(run.record->lines[1].levels == std::vector<bool>{true});  // on until released
+  CHECK(run.record->lines[1].level_at_release == false);
+}
