@@ -325,7 +325,8 @@ LinePlan parse_line(std::string_view text, const LineConfig& defaults,
     const auto dot = key.find('.');
     const std::string_view base = key.substr(0, dot);
     const auto spec = std::find_if(table.begin(), table.end(), [&](const OptionSpec& s) {
-      return s.per_line() && s.name == base && s.line_key_has_suffix == (dot != key.npos);
+      return s.per_line() && s.name == base &&
+             s.line_key_has_suffix == (dot != std::string_view::npos);
     });
     if (spec == table.end()) {
       throw UsageError(fmt::format("line '{}': unknown setting '{}'; expected {}", plan.spec.text,

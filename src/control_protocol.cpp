@@ -44,7 +44,80 @@ bool has_control_characters(std::string_view text) {
 
 }  // namespace
 
-std::variant<Request, std::string> parse_request(std::string_view line) {
+namespace {
+
+using Parsed = std::variant<Request, std::string>;
+
+// Nothing may follow the arguments a command takes.
+std::optional<std::string> nothing_after(std::string_view rest, std::string_view usage) {
+  if (!trimmed(rest).empty()) {
+    return fmt::format("{} takes no argument", usage);
+  }
+  return std::nullopt;
+}
+
+Parsed parse_state(std::string_view rest) {
+  Request request;
+  request.command = Request::Command::State;
+  request.argument = std::string(next_word(rest));
+  if (request.argument.empty()) {
+    return std::string("state needs a NAME: state NAME");
+  }
+  if (auto error = nothing_after(rest, "state NAME")) {
+    return *error;
+  }
+  return request;
+}
+
+Parsed parse_set(std::string_view rest) {
+  Request request;
+  request.command = Request::Command::Set;
+  const std::string_view target = next_word(rest);
+  const std::string_view settings = trimmed(rest);
+  if (target.empty() || settings.empty()) {
+    return std::string("set needs a LINE and SETTINGS: set LINE pattern=heartbeat");
+  }
+  request.line = std::string(target);
+  request.argument = std::string(settings);  // the rest: a Morse text may hold spaces
+  return request;
+}
+
+Parsed parse_identify(std::string_view rest) {
+  Request request;
+  request.command = Request::Command::Identify;
+  const std::string_view first = next_word(rest);
+  const std::string_view second = next_word(rest);
+  if (auto error = nothing_after(rest, "identify [LINE] [DUR]")) {
+    return *error;
+  }
+  try {
+    if (!second.empty()) {
+      request.line = std::string(first);
+      request.duration = parse_duration(second, "identify duration", kIdentifyRange);
+    } else if (!first.empty()) {
+      request.maybe_line_or_duration = std::string(first);  // told apart by the daemon
+    }
+  } catch (const UsageError& error) {
+    return std::string(error.what());
+  }
+  return request;
+}
+
+Parsed parse_reset(std::string_view rest) {
+  Request request;
+  request.command = Request::Command::Reset;
+  if (const std::string_view target = next_word(rest); !target.empty()) {
+    request.line = std::string(target);
+  }
+  if (auto error = nothing_after(rest, "reset [LINE]")) {
+    return *error;
+  }
+  return request;
+}
+
+}  // namespace
+
+Parsed parse_request(std::string_view line) {
   if (line.ends_with('\r')) {
     line.remove_suffix(1);
   }
@@ -56,72 +129,27 @@ std::variant<Request, std::string> parse_request(std::string_view line) {
   }
   std::string_view rest = line;
   const std::string_view command = next_word(rest);
-  Request request;
-  const auto no_more = [&](std::string_view name) -> std::optional<std::string> {
-    if (!trimmed(rest).empty()) {
-      return fmt::format("{} takes no argument", name);
-    }
-    return std::nullopt;
-  };
   if (command == "version" || command == "help" || command == "status") {
-    if (auto error = no_more(command)) {
+    if (auto error = nothing_after(rest, command)) {
       return *error;
     }
+    Request request;
     request.command = command == "version" ? Request::Command::Version
                       : command == "help"  ? Request::Command::Help
                                            : Request::Command::Status;
     return request;
   }
   if (command == "state") {
-    request.command = Request::Command::State;
-    request.argument = std::string(next_word(rest));
-    if (request.argument.empty()) {
-      return std::string("state needs a NAME: state NAME");
-    }
-    if (auto error = no_more("state NAME")) {
-      return *error;
-    }
-    return request;
+    return parse_state(rest);
   }
   if (command == "set") {
-    request.command = Request::Command::Set;
-    const std::string_view target = next_word(rest);
-    const std::string_view settings = trimmed(rest);
-    if (target.empty() || settings.empty()) {
-      return std::string("set needs a LINE and SETTINGS: set LINE pattern=heartbeat");
-    }
-    request.line = std::string(target);
-    request.argument = std::string(settings);
-    return request;
+    return parse_set(rest);
   }
   if (command == "identify") {
-    request.command = Request::Command::Identify;
-    const std::string_view first = next_word(rest);
-    const std::string_view second = next_word(rest);
-    if (auto error = no_more("identify [LINE] [DUR]")) {
-      return *error;
-    }
-    try {
-      if (!second.empty()) {
-        request.line = std::string(first);
-        request.duration = parse_duration(second, "identify duration", kIdentifyRange);
-      } else if (!first.empty()) {
-        request.maybe_line_or_duration = std::string(first);
-      }
-    } catch (const UsageError& error) {
-      return std::string(error.what());
-    }
-    return request;
+    return parse_identify(rest);
   }
   if (command == "reset") {
-    request.command = Request::Command::Reset;
-    if (const std::string_view target = next_word(rest); !target.empty()) {
-      request.line = std::string(target);
-    }
-    if (auto error = no_more("reset [LINE]")) {
-      return *error;
-    }
-    return request;
+    return parse_reset(rest);
   }
   if (command.empty()) {
     return std::string("empty request; try help");

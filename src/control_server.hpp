@@ -21,7 +21,7 @@ namespace blinkd {
 
 inline constexpr std::size_t kMaxClients = 16;
 inline constexpr Duration kClientIdle = std::chrono::seconds(30);
-inline constexpr std::size_t kMaxReplyBacklog = 64 * 1024;
+inline constexpr std::size_t kMaxReplyBacklog = std::size_t{64} * 1024;
 inline constexpr std::size_t kRequestsPerWake = 16;
 
 // Who is at the other end (SO_PEERCRED).

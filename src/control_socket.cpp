@@ -30,7 +30,7 @@ constexpr int kFirstActivatedFd = 3;  // SD_LISTEN_FDS_START
 constexpr std::size_t kMaxListenFds = 64;
 constexpr unsigned long long kMaxPid = 4'194'304;
 constexpr gid_t kMaxGid = 4'294'967'294U;  // (gid_t)-1 means "unchanged"
-constexpr std::size_t kMaxReply = 1024 * 1024;
+constexpr std::size_t kMaxReply = std::size_t{1024} * 1024;
 
 std::optional<sockaddr_un> address_of(const std::string& path) {
   sockaddr_un address{};
@@ -244,8 +244,8 @@ CtlArguments read_ctl_arguments(std::span<const char* const> args) {
   CtlArguments parsed;
   for (std::size_t i = 0; i < args.size(); ++i) {
     const std::string_view arg = args[i];
-    if (!parsed.words.empty()) {
-      parsed.words.emplace_back(arg);
+    if (!parsed.words.empty() || !arg.starts_with("-") || arg == "-") {
+      parsed.words.emplace_back(arg);  // the command and its words, options or not
     } else if (arg == "-h" || arg == "--help") {
       parsed.help = true;
     } else if (arg == "--control" || arg == "--timeout") {
@@ -262,10 +262,8 @@ CtlArguments read_ctl_arguments(std::span<const char* const> args) {
       }
     } else if (arg.starts_with("--control=")) {
       parsed.control = std::string(arg.substr(10));
-    } else if (arg.starts_with("-") && arg != "-") {
-      throw UsageError(fmt::format("ctl: unknown option '{}'", hal::printable(arg)));
     } else {
-      parsed.words.emplace_back(arg);
+      throw UsageError(fmt::format("ctl: unknown option '{}'", hal::printable(arg)));
     }
   }
   return parsed;
@@ -300,118 +298,145 @@ bool wait_for(int fd, short events, std::chrono::steady_clock::time_point deadli
 
 }  // namespace
 
-int run_ctl(std::span<const char* const> args, const Environment& environment) {
-  const OutputChannel out(STDOUT_FILENO);
-  const OutputChannel err(STDERR_FILENO);
-  const hal::Pause no_stop = [](std::chrono::nanoseconds) { return true; };
-  auto complain = [&](int status, const std::string& message) {
-    (void)err.write_all(fmt::format("gpio-blinkd ctl: {}\n", message), no_stop);
-    return status;
-  };
-  CtlArguments parsed;
-  try {
-    parsed = read_ctl_arguments(args);
-  } catch (const UsageError& error) {
-    return complain(kCtlUnreachable, fmt::format("{} (see gpio-blinkd ctl --help)", error.what()));
+namespace {
+
+// A failure of ctl: its exit status and message.
+struct CtlFailure {
+  int status;
+  std::string message;
+};
+
+// The socket ctl talks to: --control, GPIO_BLINKD_CONTROL, or the default.
+std::string ctl_socket_path(const CtlArguments& parsed, const Environment& environment) {
+  if (parsed.control) {
+    return *parsed.control;
   }
-  if (parsed.help) {
-    (void)out.write_all(kCtlUsage, no_stop);
-    return kCtlOk;
+  if (auto variable = environment.find("GPIO_BLINKD_CONTROL");
+      variable != environment.end() && !variable->second.empty()) {
+    return variable->second;
   }
-  if (parsed.words.empty()) {
-    return complain(kCtlUnreachable, "no COMMAND given (see gpio-blinkd ctl --help)");
+  if (auto path = default_control_path(environment, ::getuid())) {
+    return *path;
   }
-  std::optional<std::string> path = parsed.control;
-  if (!path) {
-    if (auto variable = environment.find("GPIO_BLINKD_CONTROL");
-        variable != environment.end() && !variable->second.empty()) {
-      path = variable->second;
-    } else {
-      path = default_control_path(environment, ::getuid());
-    }
+  throw CtlFailure{kCtlUnreachable,
+                   "no control socket to use: give --control PATH (XDG_RUNTIME_DIR is not set)"};
+}
+
+hal::UniqueFd connect_to(const std::string& path) {
+  const auto address = address_of(path);
+  if (!address || path == "none") {
+    throw CtlFailure{kCtlUnreachable,
+                     fmt::format("'{}' is not a socket path", hal::printable(path))};
   }
-  if (!path || *path == "none") {
-    return complain(kCtlUnreachable,
-                    "no control socket to use: give --control PATH (XDG_RUNTIME_DIR is not set)");
-  }
-  const std::string request = join(parsed.words);
-  if (auto checked = parse_request(request); std::holds_alternative<std::string>(checked)) {
-    return complain(kCtlError, std::get<std::string>(checked));
-  }
-  const auto address = address_of(*path);
-  if (!address) {
-    return complain(kCtlUnreachable,
-                    fmt::format("'{}' is not a socket path", hal::printable(*path)));
-  }
-  const auto deadline = std::chrono::steady_clock::now() + parsed.timeout;
-  const hal::UniqueFd fd(::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0));
+  hal::UniqueFd fd(::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0));
   const int connected = hal::retry_eintr([&] {
     return ::connect(fd.get(), reinterpret_cast<const sockaddr*>(&*address),  // NOLINT
                      sizeof *address);
   });
   if (connected != 0 && errno != EINPROGRESS && errno != EAGAIN) {
     const int error = errno;
-    return complain(
+    throw CtlFailure{
         kCtlUnreachable,
-        fmt::format("cannot reach a gpio-blinkd at {}: {}{}", *path, std::strerror(error),
-                    error == EACCES ? " (the socket belongs to group gpio: join it, "
-                                      "or use sudo)"
+        fmt::format("cannot reach a gpio-blinkd at {}: {}{}", path, std::strerror(error),
+                    error == EACCES ? " (the socket belongs to group gpio: join it, or use sudo)"
                     : error == ENOENT || error == ECONNREFUSED
                         ? " (is the daemon running? systemctl status gpio-blinkd)"
-                        : ""));
+                        : "")};
   }
-  const std::string line = request + "\n";
-  std::string_view unsent = line;
-  while (!unsent.empty()) {
-    if (!wait_for(fd.get(), POLLOUT, deadline)) {
-      return complain(kCtlUnreachable, fmt::format("{}: no answer in time", *path));
+  return fd;
+}
+
+void send_request(int fd, const std::string& path, std::string_view line,
+                  std::chrono::steady_clock::time_point deadline) {
+  while (!line.empty()) {
+    if (!wait_for(fd, POLLOUT, deadline)) {
+      throw CtlFailure{kCtlUnreachable, fmt::format("{}: no answer in time", path)};
     }
-    const ssize_t sent = hal::retry_eintr(
-        [&] { return ::send(fd.get(), unsent.data(), unsent.size(), MSG_NOSIGNAL); });
+    const ssize_t sent =
+        hal::retry_eintr([&] { return ::send(fd, line.data(), line.size(), MSG_NOSIGNAL); });
     if (sent < 0 && errno != EAGAIN) {
-      return complain(kCtlUnreachable, fmt::format("cannot reach a gpio-blinkd at {}: {}", *path,
-                                                   std::strerror(errno)));
+      throw CtlFailure{kCtlUnreachable, fmt::format("cannot reach a gpio-blinkd at {}: {}", path,
+                                                    std::strerror(errno))};
     }
-    unsent.remove_prefix(sent > 0 ? static_cast<std::size_t>(sent) : 0);
+    line.remove_prefix(sent > 0 ? static_cast<std::size_t>(sent) : 0);
   }
+}
+
+// The reply's data lines (each with its newline) and its final line.
+std::pair<std::string, std::string> receive_reply(int fd, const std::string& path,
+                                                  std::chrono::steady_clock::time_point deadline) {
   std::string pending;
   std::string data;
-  std::optional<std::string> final_line;
   std::array<char, 4096> buffer{};
-  while (!final_line) {
-    if (data.size() + pending.size() > kMaxReply || !wait_for(fd.get(), POLLIN, deadline)) {
-      return complain(kCtlUnreachable, fmt::format("{}: no complete answer in time", *path));
+  for (;;) {
+    if (data.size() + pending.size() > kMaxReply || !wait_for(fd, POLLIN, deadline)) {
+      throw CtlFailure{kCtlUnreachable, fmt::format("{}: no complete answer in time", path)};
     }
     const ssize_t size =
-        hal::retry_eintr([&] { return ::recv(fd.get(), buffer.data(), buffer.size(), 0); });
+        hal::retry_eintr([&] { return ::recv(fd, buffer.data(), buffer.size(), 0); });
     if (size < 0 && errno == EAGAIN) {
       continue;
     }
     if (size <= 0) {
-      return complain(kCtlUnreachable, fmt::format("{}: the daemon closed the connection", *path));
+      throw CtlFailure{kCtlUnreachable, fmt::format("{}: the daemon closed the connection", path)};
     }
     pending.append(buffer.data(), static_cast<std::size_t>(size));
-    for (auto newline = pending.find('\n'); newline != std::string::npos && !final_line;
+    for (auto newline = pending.find('\n'); newline != std::string::npos;
          newline = pending.find('\n')) {
-      std::string reply_line = pending.substr(0, newline);
+      std::string line = pending.substr(0, newline);
       pending.erase(0, newline + 1);
-      if (is_final_line(reply_line)) {
-        final_line = std::move(reply_line);
-      } else {
-        data += reply_line + "\n";
+      if (is_final_line(line)) {
+        return {std::move(data), std::move(line)};
       }
+      data += line + "\n";
     }
   }
-  (void)out.write_all(data, no_stop);
-  const bool ok = final_line->starts_with("ok");
-  const std::string message = final_line->substr(std::min(final_line->size(), ok ? 3UL : 6UL));
-  if (ok) {
-    if (!message.empty()) {
-      (void)out.write_all(fmt::format("{}\n", message), no_stop);
+}
+
+}  // namespace
+
+int run_ctl(std::span<const char* const> args, const Environment& environment) {
+  const OutputChannel out(STDOUT_FILENO);
+  const OutputChannel err(STDERR_FILENO);
+  const hal::Pause no_stop = [](std::chrono::nanoseconds) { return true; };
+  try {
+    CtlArguments parsed;
+    try {
+      parsed = read_ctl_arguments(args);
+    } catch (const UsageError& error) {
+      throw CtlFailure{kCtlUnreachable,
+                       fmt::format("{} (see gpio-blinkd ctl --help)", error.what())};
     }
-    return kCtlOk;
+    if (parsed.help) {
+      (void)out.write_all(kCtlUsage, no_stop);
+      return kCtlOk;
+    }
+    if (parsed.words.empty()) {
+      throw CtlFailure{kCtlUnreachable, "no COMMAND given (see gpio-blinkd ctl --help)"};
+    }
+    const std::string request = join(parsed.words);
+    if (auto checked = parse_request(request); std::holds_alternative<std::string>(checked)) {
+      throw CtlFailure{kCtlError, std::get<std::string>(checked)};
+    }
+    const std::string path = ctl_socket_path(parsed, environment);
+    const auto deadline = std::chrono::steady_clock::now() + parsed.timeout;
+    const hal::UniqueFd fd = connect_to(path);
+    send_request(fd.get(), path, request + "\n", deadline);
+    const auto [data, final_line] = receive_reply(fd.get(), path, deadline);
+    (void)out.write_all(data, no_stop);
+    const bool ok = final_line.starts_with("ok");
+    const std::string message = final_line.substr(std::min(final_line.size(), ok ? 3UL : 6UL));
+    if (ok) {
+      if (!message.empty()) {
+        (void)out.write_all(fmt::format("{}\n", message), no_stop);
+      }
+      return kCtlOk;
+    }
+    throw CtlFailure{kCtlError, message.empty() ? std::string("error") : message};
+  } catch (const CtlFailure& failure) {
+    (void)err.write_all(fmt::format("gpio-blinkd ctl: {}\n", failure.message), no_stop);
+    return failure.status;
   }
-  return complain(kCtlError, message.empty() ? std::string("error") : message);
 }
 
 }  // namespace blinkd

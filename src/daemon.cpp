@@ -174,7 +174,7 @@ class Daemon {
       // Any failure, not only the HAL's: the cause first, then every line off.
       logger_.error("{}", error.what());
       notify(fmt::format("STATUS=Failed: {}", error.what()));
-      report(loop.release());
+      (void)report(loop.release());
       logger_.info("{}", loop.stats_line(context_.events.now()));
       return kExitFailure;
     }
@@ -204,7 +204,7 @@ class Daemon {
   }
 
   // Logs the lines that did not reach their safe level; true when all did.
-  bool report(const std::vector<std::string>& failures) const {
+  [[nodiscard]] bool report(const std::vector<std::string>& failures) const {
     for (const auto& failure : failures) {
       logger_.error("{}", failure);
     }

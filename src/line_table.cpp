@@ -191,24 +191,21 @@ Reply LineTable::set(const std::string& line, std::string_view settings, Instant
 }
 
 Reply LineTable::identify(const std::optional<std::string>& line, Duration duration, Instant now) {
-  std::vector<LineRow*> chosen;
+  const LineRow* only = nullptr;  // none: every line
   if (line) {
-    LineRow* row = find(*line);
-    if (row == nullptr) {
+    only = find(*line);
+    if (only == nullptr) {
       return Reply{{},
                    false,
                    fmt::format("no line '{}' in the configuration", hal::printable(*line)),
                    false};
     }
-    chosen.push_back(row);
-  } else {
-    for (auto& row : rows_) {
-      chosen.push_back(&row);
-    }
   }
-  for (auto* row : chosen) {
-    row->identify_until = now + duration;
-    refresh(*row, now);
+  for (auto& row : rows_) {
+    if (only == nullptr || &row == only) {
+      row.identify_until = now + duration;
+      refresh(row, now);
+    }
   }
   return Reply{{},
                true,

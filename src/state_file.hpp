@@ -16,7 +16,7 @@
 namespace blinkd {
 
 inline constexpr int kStateFileVersion = 1;
-inline constexpr std::size_t kMaxStateFile = 64 * 1024;
+inline constexpr std::size_t kMaxStateFile = std::size_t{64} * 1024;
 
 struct StateRecord {
   std::string boot_id;      // "unknown" when it could not be read
