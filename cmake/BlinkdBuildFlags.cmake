@@ -20,6 +20,11 @@ function(blinkd_apply_defaults target)
       -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer)
     target_link_options(${target} PRIVATE -fsanitize=address,undefined)
   endif()
+  if(BLINKD_FUZZ)
+    # Coverage feedback for libFuzzer from every library a fuzz target links; the
+    # targets themselves link the fuzzer's main (tests/fuzz).
+    target_compile_options(${target} PRIVATE -fsanitize=fuzzer-no-link)
+  endif()
 endfunction()
 
 # Executables that ship: static when asked, sections collected, symbols stripped in
@@ -34,6 +39,12 @@ function(blinkd_apply_executable_defaults target)
     target_link_options(${target} PRIVATE -s)
   endif()
 endfunction()
+
+if(BLINKD_FUZZ AND NOT CMAKE_CXX_COMPILER_ID STREQUAL "Clang")
+  message(FATAL_ERROR "BLINKD_FUZZ needs clang's libFuzzer, not ${CMAKE_CXX_COMPILER_ID}: "
+    "configure with `cmake --preset fuzz` (clang++-14; scripts/setup-debian test installs "
+    "clang-14 and libclang-rt-14-dev)")
+endif()
 
 if(BLINKD_STATIC AND BLINKD_SANITIZE)
   message(FATAL_ERROR "BLINKD_STATIC and BLINKD_SANITIZE cannot be combined: "

@@ -67,44 +67,11 @@ std::string_view take_digits(std::string_view& text) {
   return digits;
 }
 
-// gpiochipN -> base from the kernel's debugfs summary ("gpiochip1: GPIOs 1012-1015, ...").
-// Lines of another shape are not chip headers; numbers out of the kernel's range are
-// an error naming the file and the line.
+// The debugfs summary of <sysfs_root>, when there is one.
 std::map<unsigned, unsigned> bases_from_debugfs(const fs::path& sysfs_root) {
-  std::map<unsigned, unsigned> bases;
   const fs::path file = sysfs_root / "kernel" / "debug" / "gpio";
   const auto summary = read_text_file(file);
-  if (!summary) {
-    return bases;
-  }
-  std::string_view rest = *summary;
-  while (!rest.empty()) {
-    const auto end = std::min(rest.find('\n'), rest.size());
-    std::string_view line = rest.substr(0, end);
-    const std::string_view whole_line = line;
-    rest.remove_prefix(std::min(end + 1, rest.size()));
-    if (!line.starts_with("gpiochip")) {
-      continue;
-    }
-    line.remove_prefix(8);
-    const std::string_view id_text = take_digits(line);
-    if (id_text.empty() || !line.starts_with(": GPIOs ")) {
-      continue;
-    }
-    line.remove_prefix(8);
-    const std::string_view base_text = take_digits(line);
-    if (base_text.empty() || !line.starts_with("-")) {
-      continue;
-    }
-    const auto id = parse_unsigned(id_text, kMaxKernelNumber);
-    const auto base = parse_unsigned(base_text, kMaxKernelNumber);
-    if (!id || !base) {
-      throw Error(file.string(), fmt::format("line '{}' holds a number out of range (0 to {})",
-                                             printable(whole_line), kMaxKernelNumber));
-    }
-    bases[*id] = *base;
-  }
-  return bases;
+  return summary ? parse_debugfs_bases(*summary, file) : std::map<unsigned, unsigned>{};
 }
 
 // Several chips of one device (gpio-sim banks, multi-bank SoC drivers): tell them
@@ -178,6 +145,38 @@ void match_character_device_names(const fs::path& sysfs_root, const fs::path& de
 }
 
 }  // namespace
+
+std::map<unsigned, unsigned> parse_debugfs_bases(std::string_view text, const fs::path& file) {
+  std::map<unsigned, unsigned> bases;
+  std::string_view rest = text;
+  while (!rest.empty()) {
+    const auto end = std::min(rest.find('\n'), rest.size());
+    std::string_view line = rest.substr(0, end);
+    const std::string_view whole_line = line;
+    rest.remove_prefix(std::min(end + 1, rest.size()));
+    if (!line.starts_with("gpiochip")) {
+      continue;
+    }
+    line.remove_prefix(8);
+    const std::string_view id_text = take_digits(line);
+    if (id_text.empty() || !line.starts_with(": GPIOs ")) {
+      continue;
+    }
+    line.remove_prefix(8);
+    const std::string_view base_text = take_digits(line);
+    if (base_text.empty() || !line.starts_with("-")) {
+      continue;
+    }
+    const auto id = parse_unsigned(id_text, kMaxKernelNumber);
+    const auto base = parse_unsigned(base_text, kMaxKernelNumber);
+    if (!id || !base) {
+      throw Error(file.string(), fmt::format("line '{}' holds a number out of range (0 to {})",
+                                             printable(whole_line), kMaxKernelNumber));
+    }
+    bases[*id] = *base;
+  }
+  return bases;
+}
 
 std::vector<SysfsChip> discover_chips(const fs::path& sysfs_root, const fs::path& dev_root) {
   const fs::path class_dir = sysfs_root / "class" / "gpio";

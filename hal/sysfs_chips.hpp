@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <map>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "hal/hal.hpp"
@@ -27,6 +28,13 @@ struct SysfsChip {
 // Every chip of the per-chip ABI of Linux 6.17 (<sysfs_root>/class/gpio/chipX, X the
 // character device's number), sorted by X; bases only where debugfs shows them.
 [[nodiscard]] std::vector<SysfsChip> discover_per_chip_abi(const std::filesystem::path& sysfs_root);
+
+// gpiochipN -> base from the text of the kernel's debugfs summary (<sysfs_root>/kernel/
+// debug/gpio: "gpiochip1: GPIOs 1012-1015, ..."). Lines of another shape are not chip
+// headers and are skipped; a number out of the kernel's range throws hal::Error naming
+// `file` and the line. Pure, so that it can be fuzzed without a file.
+[[nodiscard]] std::map<unsigned, unsigned> parse_debugfs_bases(std::string_view text,
+                                                               const std::filesystem::path& file);
 
 [[nodiscard]] std::vector<ChipInfo> chip_infos(const std::vector<SysfsChip>& chips);
 

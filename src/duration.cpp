@@ -3,6 +3,7 @@
 
 #include <array>
 #include <cstdint>
+#include <numeric>
 #include <optional>
 
 #include <fmt/format.h>
@@ -51,16 +52,32 @@ std::optional<std::int64_t> scaled(std::string_view whole, std::string_view frac
   if (__builtin_mul_overflow(total, unit, &total)) {
     return std::nullopt;
   }
-  std::int64_t scale = unit;
+  // The fraction's n digits F are unit × F / 10^n nanoseconds, which must be whole:
+  // dividing the unit digit by digit rounds down for units that are not a power of ten
+  // ("0.00000000001m" would be 0 ns, not 0.6). Trailing zeros change nothing. With more
+  // than 18 other digits no unit here (at most 2^13 and 5^11 in an hour) gives a whole
+  // number, and up to 18 the arithmetic fits in 64 bits.
+  while (!fraction.empty() && fraction.back() == '0') {
+    fraction.remove_suffix(1);
+  }
+  if (fraction.size() > 18) {
+    too_fine = true;
+    return total;
+  }
+  std::int64_t digits = 0;
+  std::int64_t power = 1;
   for (char c : fraction) {
-    if (scale == 1) {
-      too_fine = too_fine || c != '0';  // trailing zeros below a nanosecond are harmless
-      continue;
-    }
-    scale /= 10;
-    if (__builtin_add_overflow(total, (c - '0') * scale, &total)) {
-      return std::nullopt;
-    }
+    digits = digits * 10 + (c - '0');
+    power *= 10;
+  }
+  const std::int64_t common = std::gcd(unit, power);
+  if (digits % (power / common) != 0) {
+    too_fine = true;
+    return total;
+  }
+  // unit × F / 10^n, smaller than the unit since F < 10^n.
+  if (__builtin_add_overflow(total, unit / common * (digits / (power / common)), &total)) {
+    return std::nullopt;
   }
   return total;
 }

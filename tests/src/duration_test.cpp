@@ -67,6 +67,21 @@ TEST_CASE(
         "h), e.g. 500ms, 1.5s, from 10ms to 1s");
 }
 
+TEST_CASE(
+    "a fraction of a minute or an hour is exact or refused as finer than 1ns, never rounded") {
+  // Found by the duration fuzz target: the unit was divided digit by digit, so 0.6 ns
+  // became 0 and 0.010000000002m became 600ms.
+  CHECK(parse_duration("0.00000000005m", "d", kAny) == 3ns);    // 60e9 × 5e-11
+  CHECK(parse_duration("0.0000000000025h", "d", kAny) == 9ns);  // 3.6e12 × 2.5e-12
+  CHECK(parse_duration("0.0000000001m", "d", kAny) == 6ns);
+  CHECK(parse_duration("1.000000000000000000000000000h", "d", kAny) == 1h);
+  for (const char* text : {"0.00000000001m", "0.000000000001h", "000000000.010000000002m",
+                           "0.00000000000000000000001min", "0.0000000000000000001s",
+                           "1.0000000000000000000000000001ms"}) {
+    CHECK_MESSAGE(message_of(text).find("finer than one nanosecond") != std::string::npos, text);
+  }
+}
+
 TEST_CASE("unit scaling is checked: no input wraps around the 64-bit nanosecond count") {
   // Each of these overflowed int64 nanoseconds in the multiplication by the unit.
   for (const char* text : {"76075909788651m", "86400000000000s", "9223372036854775807us",
