@@ -179,6 +179,31 @@ ListeningSocket bind_control_socket(const std::string& path, std::optional<gid_t
   return ListeningSocket{std::move(fd), path, true};
 }
 
+gid_t group_id_in(std::string_view text, std::string_view name, std::string_view file) {
+  while (!text.empty()) {
+    const auto end = std::min(text.find('\n'), text.size());
+    const std::string_view line = text.substr(0, end);
+    text.remove_prefix(std::min(end + 1, text.size()));
+    // name:password:gid:members
+    const auto first = line.find(':');
+    const auto second = first == std::string_view::npos ? first : line.find(':', first + 1);
+    const auto third = second == std::string_view::npos ? second : line.find(':', second + 1);
+    if (third == std::string_view::npos || line.substr(0, first) != name) {
+      continue;
+    }
+    const std::string_view gid = line.substr(second + 1, third - second - 1);
+    if (auto number = hal::parse_unsigned(gid, kMaxGid)) {
+      return static_cast<gid_t>(*number);
+    }
+    throw UsageError(
+        fmt::format("option --control-group '{}': {} gives it the id '{}', not a "
+                    "number",
+                    hal::printable(name), hal::printable(file), hal::printable(gid)));
+  }
+  throw UsageError(fmt::format("option --control-group '{}': no such group in {}",
+                               hal::printable(name), hal::printable(file)));
+}
+
 gid_t resolve_group(std::string_view name_or_number, const std::filesystem::path& group_file) {
   if (!name_or_number.empty() &&
       name_or_number.find_first_not_of("0123456789") == std::string_view::npos) {
@@ -190,29 +215,7 @@ gid_t resolve_group(std::string_view name_or_number, const std::filesystem::path
         "option --control-group '{}': {} cannot be read; give the group's number instead",
         hal::printable(name_or_number), group_file.string()));
   }
-  std::string_view rest = *text;
-  while (!rest.empty()) {
-    const auto end = std::min(rest.find('\n'), rest.size());
-    const std::string_view line = rest.substr(0, end);
-    rest.remove_prefix(std::min(end + 1, rest.size()));
-    // name:password:gid:members
-    const auto first = line.find(':');
-    const auto second = first == std::string_view::npos ? first : line.find(':', first + 1);
-    const auto third = second == std::string_view::npos ? second : line.find(':', second + 1);
-    if (third == std::string_view::npos || line.substr(0, first) != name_or_number) {
-      continue;
-    }
-    const std::string_view gid = line.substr(second + 1, third - second - 1);
-    if (auto number = hal::parse_unsigned(gid, kMaxGid)) {
-      return static_cast<gid_t>(*number);
-    }
-    throw UsageError(
-        fmt::format("option --control-group '{}': {} gives it the id '{}', not a "
-                    "number",
-                    hal::printable(name_or_number), group_file.string(), hal::printable(gid)));
-  }
-  throw UsageError(fmt::format("option --control-group '{}': no such group in {}",
-                               hal::printable(name_or_number), group_file.string()));
+  return group_id_in(*text, name_or_number, group_file.string());
 }
 
 namespace {

@@ -43,6 +43,10 @@ struct ListeningSocket {
 // Throws UsageError naming the group and the file.
 [[nodiscard]] gid_t resolve_group(std::string_view name_or_number,
                                   const std::filesystem::path& group_file = "/etc/group");
+// The same lookup in the text of a group file ("name:password:gid:members" lines);
+// `file` names it in messages.
+[[nodiscard]] gid_t group_id_in(std::string_view text, std::string_view name,
+                                std::string_view file);
 
 // `gpio-blinkd ctl [--control PATH] [--timeout DUR] COMMAND...`: prints the reply's data
 // lines to stdout and the final line's message (errors to stderr). Exit 0 for ok, 1 for

@@ -176,10 +176,16 @@ std::string describe_segments(const Pattern& pattern) {
   if (pattern.steady()) {
     return pattern.steady_on ? "steady on" : "steady off";
   }
+  // A log line stays readable: a long Morse text or segment list shows its start and its size.
+  constexpr std::size_t kShown = 16;
   std::string text;
-  for (std::size_t i = 0; i < pattern.segments.size(); ++i) {
+  for (std::size_t i = 0; i < pattern.segments.size() && i < kShown; ++i) {
     text += fmt::format("{}{} {}", i == 0 ? "" : ", ", i % 2 == 0 ? "on" : "off",
                         format_duration(pattern.segments[i]));
+  }
+  if (pattern.segments.size() > kShown) {
+    text += fmt::format(", ... {} segments in all, a cycle of {}", pattern.segments.size(),
+                        format_duration(pattern.cycle()));
   }
   return text;
 }

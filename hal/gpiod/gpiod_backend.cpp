@@ -128,7 +128,7 @@ class GpiodBank final : public OutputBank {
       chip.values.clear();
     }
     if (failure) {
-      throw *failure;
+      throw hal::Error(std::move(*failure));
     }
   }
 

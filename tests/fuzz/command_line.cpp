@@ -132,6 +132,19 @@ std::optional<Invocation> render(Action action, const Options& options) {
   if (options.count) {
     env[blinkd::variable_name("count")] = fmt::format("{}", *options.count);
   }
+  if (options.initial_state) {
+    env[blinkd::variable_name("initial-state")] = *options.initial_state;
+  }
+  if (options.control.kind != blinkd::ControlSocket::Kind::Default) {
+    env[blinkd::variable_name("control")] =
+        options.control.kind == blinkd::ControlSocket::Kind::None ? "none" : options.control.path;
+  }
+  if (!options.control.group.empty()) {
+    env[blinkd::variable_name("control-group")] = options.control.group;
+  }
+  if (options.state_file) {
+    env[blinkd::variable_name("state-file")] = *options.state_file;
+  }
   for_each_setting([&](const hal::SettingDecl& decl) {
     if (options.backend_settings.contains(decl.name)) {
       env[blinkd::variable_name(decl.name)] = setting_text(options.backend_settings, decl);
@@ -168,7 +181,10 @@ bool same_settings(const hal::Settings& a, const hal::Settings& b) {
 
 bool same_options(const Options& a, const Options& b) {
   if (a.lines.size() != b.lines.size() || a.count != b.count || a.backend != b.backend ||
-      a.log_level != b.log_level || !same_settings(a.backend_settings, b.backend_settings)) {
+      a.log_level != b.log_level || !same_settings(a.backend_settings, b.backend_settings) ||
+      a.initial_state != b.initial_state || a.control.kind != b.control.kind ||
+      a.control.path != b.control.path || a.control.group != b.control.group ||
+      a.state_file != b.state_file) {
     return false;
   }
   for (std::size_t i = 0; i < a.lines.size(); ++i) {

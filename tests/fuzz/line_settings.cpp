@@ -22,8 +22,12 @@ using namespace std::chrono_literals;
 
 std::array<blinkd::LineConfig, 2> defaults() {
   blinkd::LineConfig other;
-  other.pattern = {3ms, 7ms, 1s};
-  other.settings = {true, hal::Drive::OpenDrain, hal::Bias::PullUp};
+  other.on = 3ms;
+  other.off = 7ms;
+  other.phase = 1s;
+  other.pattern = "heartbeat";
+  other.states = {{"ok", "slow"}, {"sos", "morse:SOS"}};
+  other.settings = {true, hal::Drive::OpenDrain, hal::Bias::PullUp, hal::OnExit::Park};
   return {blinkd::LineConfig{}, other};
 }
 
@@ -44,7 +48,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     fuzz::accepts<std::invalid_argument>([&] { spec = hal::parse_line_spec(spec_text); });
     fuzz::check(spec && plan->spec == *spec, "the line is the spec before the first comma", text);
     if (spec_text.size() == text.size()) {
-      fuzz::check(plan->pattern == config.pattern && plan->settings == config.settings,
+      fuzz::check(plan->config.pattern == config.pattern && plan->config.on == config.on &&
+                      plan->config.states == config.states && plan->settings == config.settings,
                   "a line without settings keeps the defaults", text);
     }
     const std::string rendered = fuzz::render_line(*plan);

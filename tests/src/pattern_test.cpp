@@ -85,3 +85,16 @@ TEST_CASE("segment lists alternate on and off, each within bounds, an even numbe
   }
   CHECK(error_of(many.c_str()).find("more than 1024 segments") != std::string::npos);
 }
+
+TEST_CASE("a pattern's description is whole when short and bounded when long") {
+  CHECK(blinkd::describe_segments(parse_pattern("heartbeat", "--pattern", {})) ==
+        "on 70ms, off 245ms, on 70ms, off 875ms");
+  CHECK(blinkd::describe_segments(parse_pattern("on", "--pattern", {})) == "steady on");
+  std::string many;
+  for (int i = 0; i < 1024; ++i) {
+    many += i == 0 ? "1ms" : "/1ms";
+  }
+  const std::string long_text = blinkd::describe_segments(parse_pattern(many, "--pattern", {}));
+  CHECK(long_text.size() < 300);
+  CHECK(long_text.ends_with(", ... 1024 segments in all, a cycle of 1.024s"));
+}
