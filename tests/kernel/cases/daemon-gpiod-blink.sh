@@ -146,7 +146,7 @@ if case_wanted chip-removed; then
         check "daemon ready" blinkd_ready "$T/gone.log"
         grab_lines "$D"
         check_eq "requests kept open across the exit" "$GRAB_N" 2
-        check "stay line on (high) before the removal" wait_level gstay 0 1
+        check "stay line on (high) before the removal" wait_rise gstay 0
         echo 0 >"$GPIO_SIM_CFS/ggone/live"
         blinkd_wait "$D" 5000
         echo "  exit seen ${BLINKD_WAIT_MS} ms after live=0 returned"

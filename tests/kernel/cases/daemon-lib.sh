@@ -191,6 +191,10 @@ wait_level() {
     return 0
 }
 
+# wait_rise NAME OFF [BANK]: waits (3 s each) for the line to be low, then high: returns
+# right after a rising edge, with most of the on-time still ahead
+wait_rise() { wait_level "$1" "$2" 0 "${3:-0}" && wait_level "$1" "$2" 1 "${3:-0}"; }
+
 # --- runs that blink a few times or must fail ------------------------------------
 # count_run NAME "SAMPLED PATHS" LINE...: the daemon blinks LINE... twice
 # (--on 100ms --off 100ms --count 2) while the paths are sampled; sets

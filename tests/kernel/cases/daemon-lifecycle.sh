@@ -20,7 +20,9 @@ if case_wanted sigkill-restart-adopt; then
         blinkd_start "$T/first.log" --on 200ms --off 200ms "$L"
         FIRST=$BLINKD_PID
         check "first daemon ready" blinkd_ready "$T/first.log"
-        check "line on (high) before SIGKILL" wait_level life 1 1
+        # right after a rising edge, so that the kill lands well inside the on-time (a
+        # line seen high at the end of it would be off again by the time the kill lands)
+        check "line on (high) before SIGKILL" wait_rise life 1
         kill -KILL "$FIRST"
         blinkd_wait "$FIRST" 3000
         check_eq "first daemon killed" "$BLINKD_RC" 137
@@ -66,7 +68,7 @@ if case_wanted chip-removed; then
         blinkd_start "$T/gone.log" --on 200ms --off 200ms "$SIM_GONE_CHIP:0" "$SIM_STAY_CHIP:0"
         D=$BLINKD_PID
         check "daemon ready" blinkd_ready "$T/gone.log"
-        check "stay line on (high) before the removal" wait_level stay 0 1
+        check "stay line on (high) before the removal" wait_rise stay 0
         echo 0 >"$GPIO_SIM_CFS/gone/live"
         blinkd_wait "$D" 5000
         echo "  exit seen ${BLINKD_WAIT_MS} ms after live=0 returned"
