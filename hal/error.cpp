@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include <cstring>
 
 #include <fmt/format.h>
@@ -22,11 +23,11 @@ std::string compose(const std::string& subject, const std::string& problem, int 
 }  // namespace
 
 Error::Error(std::string subject, std::string problem, int errnum, std::string hint)
-    : std::runtime_error(compose(subject, problem, errnum, hint)),
+    : std::system_error(errnum, std::generic_category()),
       subject_(std::move(subject)),
       problem_(std::move(problem)),
-      errnum_(errnum),
-      hint_(std::move(hint)) {}
+      hint_(std::move(hint)),
+      text_(compose(subject_, problem_, errnum, hint_)) {}
 
 std::string ResolvedLine::describe() const {
   std::string text = chip.empty() ? std::string("chip") : chip;

@@ -5,9 +5,13 @@
 #include <fmt/format.h>
 
 #include "hal/hal.hpp"
+#include "hal/text.hpp"
 
 namespace hal {
 namespace {
+
+// Longer than any chip path, label or line name the kernel can have.
+constexpr std::size_t kMaxSpecLength = 255;
 
 constexpr std::string_view kForms =
     "a global number (136), CHIP:OFFSET (gpiochip0:17, /dev/gpiochip0:17, "
@@ -29,7 +33,8 @@ std::optional<unsigned> to_unsigned(std::string_view digits) {
 }
 
 [[noreturn]] void reject(std::string_view text, std::string_view why) {
-  throw std::invalid_argument(fmt::format("line '{}': {}; expected {}", text, why, kForms));
+  throw std::invalid_argument(
+      fmt::format("line '{}': {}; expected {}", printable(text), why, kForms));
 }
 
 }  // namespace
@@ -37,6 +42,9 @@ std::optional<unsigned> to_unsigned(std::string_view digits) {
 LineSpec parse_line_spec(std::string_view text) {
   if (text.empty()) {
     throw std::invalid_argument(fmt::format("empty line spec; expected {}", kForms));
+  }
+  if (text.size() > kMaxSpecLength) {
+    reject(text, fmt::format("longer than {} characters", kMaxSpecLength));
   }
   for (char c : text) {
     const auto byte = static_cast<unsigned char>(c);
@@ -50,7 +58,7 @@ LineSpec parse_line_spec(std::string_view text) {
     if (!number) {
       reject(text, "number too large");
     }
-    return LineSpec{GlobalNumber{*number}, std::string(text)};
+    return LineSpec{GlobalNumber{*number}, printable(text, kMaxSpecLength * 4)};
   }
 
   if (auto colon = text.rfind(':'); colon != std::string_view::npos) {
@@ -66,10 +74,10 @@ LineSpec parse_line_spec(std::string_view text) {
     if (!number) {
       reject(text, "offset too large");
     }
-    return LineSpec{ChipOffset{std::string(chip), *number}, std::string(text)};
+    return LineSpec{ChipOffset{std::string(chip), *number}, printable(text, kMaxSpecLength * 4)};
   }
 
-  return LineSpec{LineName{std::string(text)}, std::string(text)};
+  return LineSpec{LineName{std::string(text)}, printable(text, kMaxSpecLength * 4)};
 }
 
 }  // namespace hal

@@ -1,9 +1,22 @@
+// SPDX-License-Identifier: MIT
 // A file descriptor owned by one object: closed when the object goes.
 #pragma once
 
+#include <cerrno>
 #include <utility>
 
 namespace hal {
+
+// Calls `call` again while it fails (a negative result) with EINTR, as any system call
+// may when a signal handler ran; returns the last result, errno as it left it.
+template <typename Call>
+auto retry_eintr(Call call) -> decltype(call()) {
+  decltype(call()) result{};
+  do {
+    result = call();
+  } while (result < 0 && errno == EINTR);
+  return result;
+}
 
 class UniqueFd {
  public:

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <memory>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -15,6 +16,8 @@ namespace hal {
 struct BackendDescriptor {
   std::string_view name;
   std::string_view summary;  // one line for --help
+  // What the backend lets users set; each becomes an option and a variable.
+  std::span<const SettingDecl> settings;
   // `auto` picks the usable backend with the highest priority; 0 = never picked.
   int auto_priority = 0;
   // Empty when the backend can work with these options on this machine, else why not.

@@ -6,27 +6,61 @@
 
 #include <array>
 #include <cerrno>
-#include <charconv>
-#include <thread>
 
 #include <fmt/format.h>
 
 #include "hal/hal.hpp"
+#include "hal/text.hpp"
 
 namespace hal::sysfs {
 namespace {
 
 constexpr auto kRetryStep = std::chrono::milliseconds(5);
 
-int open_retrying_eintr(const fs::path& file, int flags) {
-  int fd = -1;
-  do {
-    fd = ::open(file.c_str(), flags | O_CLOEXEC);
-  } while (fd < 0 && errno == EINTR);
-  return fd;
+const char* file_type(mode_t mode) {
+  switch (mode & S_IFMT) {
+    case S_IFIFO:
+      return "a FIFO";
+    case S_IFSOCK:
+      return "a socket";
+    case S_IFCHR:
+      return "a character device";
+    case S_IFBLK:
+      return "a block device";
+    case S_IFDIR:
+      return "a directory";
+    default:
+      return "not a regular file";
+  }
 }
 
 }  // namespace
+
+UniqueFd open_attribute(const fs::path& file, int flags) {
+  UniqueFd owned(
+      retry_eintr([&] { return ::open(file.c_str(), flags | O_CLOEXEC | O_NONBLOCK | O_NOCTTY); }));
+  if (!owned.valid()) {
+    if (errno == ENXIO || errno == EISDIR) {  // a FIFO with no reader, a socket, a directory
+      struct stat info {};
+      if (::stat(file.c_str(), &info) == 0 && !S_ISREG(info.st_mode)) {
+        throw Error(file.string(),
+                    fmt::format("is {} where sysfs has a regular file", file_type(info.st_mode)), 0,
+                    "not touching it: is --sysfs-root right?");
+      }
+    }
+    return owned;
+  }
+  struct stat info {};
+  if (::fstat(owned.get(), &info) != 0) {
+    return {};
+  }
+  if (!S_ISREG(info.st_mode)) {
+    throw Error(file.string(),
+                fmt::format("is {} where sysfs has a regular file", file_type(info.st_mode)), 0,
+                "not touching it: is --sysfs-root right?");
+  }
+  return owned;
+}
 
 bool path_exists(const fs::path& path) {
   struct stat info {};
@@ -63,16 +97,13 @@ std::string read_attribute(const fs::path& file) {
   if (!path_exists(file)) {
     throw Error(file.string(), "is missing", ENOENT);
   }
-  UniqueFd fd(open_retrying_eintr(file, O_RDONLY));
+  UniqueFd fd = open_attribute(file, O_RDONLY);
   if (!fd.valid()) {
     const int err = errno;
     throw Error(file.string(), "cannot be opened for reading", err, access_hint(err));
   }
   std::array<char, 256> buffer{};
-  ssize_t count = 0;
-  do {
-    count = ::read(fd.get(), buffer.data(), buffer.size());
-  } while (count < 0 && errno == EINTR);
+  const ssize_t count = retry_eintr([&] { return ::read(fd.get(), buffer.data(), buffer.size()); });
   if (count < 0) {
     const int err = errno;
     throw Error(file.string(), "read failed", err);
@@ -85,17 +116,20 @@ std::string read_attribute(const fs::path& file) {
 }
 
 std::optional<std::string> read_text_file(const fs::path& file, std::size_t limit) {
-  UniqueFd fd(open_retrying_eintr(file, O_RDONLY));
+  UniqueFd fd;
+  try {
+    fd = open_attribute(file, O_RDONLY);
+  } catch (const Error&) {
+    return std::nullopt;  // not a file the kernel made: as good as absent
+  }
   if (!fd.valid()) {
     return std::nullopt;
   }
   std::string text;
   std::array<char, 4096> buffer{};
   while (text.size() < limit) {
-    const ssize_t count = ::read(fd.get(), buffer.data(), buffer.size());
-    if (count < 0 && errno == EINTR) {
-      continue;
-    }
+    const ssize_t count =
+        retry_eintr([&] { return ::read(fd.get(), buffer.data(), buffer.size()); });
     if (count < 0) {
       return std::nullopt;
     }
@@ -107,29 +141,26 @@ std::optional<std::string> read_text_file(const fs::path& file, std::size_t limi
   return text;
 }
 
-unsigned read_unsigned_attribute(const fs::path& file) {
+unsigned read_unsigned_attribute(const fs::path& file, unsigned max) {
   const std::string text = read_attribute(file);
-  unsigned value = 0;
-  const char* end = text.data() + text.size();
-  auto [ptr, ec] = std::from_chars(text.data(), end, value);
-  if (text.empty() || ec != std::errc{} || ptr != end) {
-    throw Error(file.string(), fmt::format("holds '{}', expected an unsigned number", text));
+  const auto value = parse_unsigned(text, max);
+  if (!value) {
+    throw Error(file.string(), fmt::format("holds '{}', expected a whole number from 0 to {}",
+                                           printable(text), max));
   }
-  return value;
+  return *value;
 }
 
 int try_write_attribute(const fs::path& file, std::string_view value) {
   if (!path_exists(file)) {
     return ENOENT;
   }
-  UniqueFd fd(open_retrying_eintr(file, O_WRONLY));
+  UniqueFd fd = open_attribute(file, O_WRONLY);
   if (!fd.valid()) {
     return errno;
   }
-  ssize_t written = 0;
-  do {
-    written = ::write(fd.get(), value.data(), value.size());
-  } while (written < 0 && errno == EINTR);
+  const ssize_t written =
+      retry_eintr([&] { return ::write(fd.get(), value.data(), value.size()); });
   if (written < 0) {
     return errno;
   }
@@ -150,9 +181,9 @@ void write_attribute(const fs::path& file, std::string_view value, std::string_v
   }
 }
 
-UniqueFd open_writable_by(const fs::path& file, Clock::time_point deadline) {
+UniqueFd open_writable_by(const fs::path& file, Clock::time_point deadline, const Pause& pause) {
   for (;;) {
-    UniqueFd fd(open_retrying_eintr(file, O_WRONLY));
+    UniqueFd fd = open_attribute(file, O_WRONLY);
     if (fd.valid()) {
       return fd;
     }
@@ -168,7 +199,9 @@ UniqueFd open_writable_by(const fs::path& file, Clock::time_point deadline) {
       }
       throw Error(file.string(), "cannot be opened for writing", err, hint);
     }
-    std::this_thread::sleep_for(kRetryStep);
+    if (!pause(kRetryStep)) {
+      throw Interrupted();
+    }
   }
 }
 

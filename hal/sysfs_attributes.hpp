@@ -9,6 +9,7 @@
 #include <string>
 #include <string_view>
 
+#include "hal/hal.hpp"
 #include "hal/posix_file.hpp"
 
 namespace hal::sysfs {
@@ -30,9 +31,9 @@ void require_directory(const fs::path& dir, std::string_view hint);
 [[nodiscard]] std::optional<std::string> read_text_file(const fs::path& file,
                                                         std::size_t limit = 1U << 20U);
 
-// Like read_attribute, then parsed as an unsigned number. Throws hal::Error naming the
-// file and what it holds when it is not one.
-[[nodiscard]] unsigned read_unsigned_attribute(const fs::path& file);
+// Like read_attribute, then parsed as an unsigned number up to `max`. Throws
+// hal::Error naming the file, what it holds and the range when it is not one.
+[[nodiscard]] unsigned read_unsigned_attribute(const fs::path& file, unsigned max);
 
 // Write `value` with one write(2). Returns 0 or the errno, so callers can tell the
 // kernel's answers (EBUSY, EINVAL) apart. A missing file is reported as ENOENT.
@@ -42,9 +43,16 @@ void require_directory(const fs::path& dir, std::string_view hint);
 void write_attribute(const fs::path& file, std::string_view value, std::string_view hint = {});
 
 // Open `file` for writing, retrying while it is missing or not yet writable (udev
-// changes group and mode a few ms after export) until `deadline`. Throws hal::Error
-// naming the file when the deadline passes.
-[[nodiscard]] UniqueFd open_writable_by(const fs::path& file, Clock::time_point deadline);
+// changes group and mode a few ms after export) until `deadline`, waiting through
+// `pause` (Interrupted when a stop is asked for). Throws hal::Error naming the file
+// when the deadline passes.
+[[nodiscard]] UniqueFd open_writable_by(const fs::path& file, Clock::time_point deadline,
+                                        const Pause& pause);
+
+// open(2) of a sysfs attribute that can never block: O_NONBLOCK, then the file must be
+// a regular file (a FIFO, socket or device where sysfs has an attribute is refused with
+// hal::Error naming the path). Returns the fd, or an invalid one with errno set.
+[[nodiscard]] UniqueFd open_attribute(const fs::path& file, int flags);
 
 // The hint for a failed open/write of a sysfs file, by errno.
 [[nodiscard]] std::string access_hint(int errnum);

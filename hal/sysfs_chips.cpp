@@ -1,12 +1,14 @@
 #include "hal/sysfs_chips.hpp"
 
 #include <algorithm>
-#include <cstdio>
 #include <map>
 #include <system_error>
 
-#include "hal/chardev_info.hpp"
+#include <fmt/format.h>
+
+#include "hal/chardev.hpp"
 #include "hal/sysfs_attributes.hpp"
+#include "hal/text.hpp"
 
 namespace hal::sysfs {
 namespace {
@@ -17,8 +19,17 @@ bool is_numbered(const std::string& name, std::string_view prefix) {
                      [](char c) { return c >= '0' && c <= '9'; });
 }
 
-unsigned number_suffix(const std::string& name, std::string_view prefix) {
-  return static_cast<unsigned>(std::stoul(name.substr(prefix.size())));
+// The number of a gpiochipN or chipN entry of `dir`. Throws hal::Error when it is not a
+// number the kernel can give.
+unsigned number_suffix(const fs::path& dir, const std::string& name, std::string_view prefix) {
+  const auto number =
+      parse_unsigned(std::string_view(name).substr(prefix.size()), kMaxKernelNumber);
+  if (!number) {
+    throw Error((dir / name).string(),
+                fmt::format("is not a chip the kernel can name (numbers go from 0 to {})",
+                            kMaxKernelNumber));
+  }
+  return *number;
 }
 
 std::vector<std::string> numbered_entries(const fs::path& dir, std::string_view prefix) {
@@ -48,23 +59,50 @@ fs::path parent_device(const fs::path& class_dir) {
 // The character-device chips of one parent device, as gpiochipN numbers.
 using ChipIds = std::vector<unsigned>;
 
+// The digits at the start of `text`, removed from it.
+std::string_view take_digits(std::string_view& text) {
+  const auto end = std::min(text.find_first_not_of("0123456789"), text.size());
+  const std::string_view digits = text.substr(0, end);
+  text.remove_prefix(end);
+  return digits;
+}
+
 // gpiochipN -> base from the kernel's debugfs summary ("gpiochip1: GPIOs 1012-1015, ...").
+// Lines of another shape are not chip headers; numbers out of the kernel's range are
+// an error naming the file and the line.
 std::map<unsigned, unsigned> bases_from_debugfs(const fs::path& sysfs_root) {
   std::map<unsigned, unsigned> bases;
-  const auto summary = read_text_file(sysfs_root / "kernel" / "debug" / "gpio");
+  const fs::path file = sysfs_root / "kernel" / "debug" / "gpio";
+  const auto summary = read_text_file(file);
   if (!summary) {
     return bases;
   }
   std::string_view rest = *summary;
   while (!rest.empty()) {
     const auto end = std::min(rest.find('\n'), rest.size());
-    const std::string line(rest.substr(0, end));
+    std::string_view line = rest.substr(0, end);
+    const std::string_view whole_line = line;
     rest.remove_prefix(std::min(end + 1, rest.size()));
-    unsigned id = 0;
-    unsigned base = 0;
-    if (std::sscanf(line.c_str(), "gpiochip%u: GPIOs %u-", &id, &base) == 2) {  // NOLINT
-      bases[id] = base;
+    if (!line.starts_with("gpiochip")) {
+      continue;
     }
+    line.remove_prefix(8);
+    const std::string_view id_text = take_digits(line);
+    if (id_text.empty() || !line.starts_with(": GPIOs ")) {
+      continue;
+    }
+    line.remove_prefix(8);
+    const std::string_view base_text = take_digits(line);
+    if (base_text.empty() || !line.starts_with("-")) {
+      continue;
+    }
+    const auto id = parse_unsigned(id_text, kMaxKernelNumber);
+    const auto base = parse_unsigned(base_text, kMaxKernelNumber);
+    if (!id || !base) {
+      throw Error(file.string(), fmt::format("line '{}' holds a number out of range (0 to {})",
+                                             printable(whole_line), kMaxKernelNumber));
+    }
+    bases[*id] = *base;
   }
   return bases;
 }
@@ -116,7 +154,7 @@ void match_character_device_names(const fs::path& sysfs_root, const fs::path& de
     std::error_code ec;
     const fs::path device = fs::canonical(bus / name, ec);
     if (!ec) {
-      ids_by_parent[device.parent_path()].push_back(number_suffix(name, prefix));
+      ids_by_parent[device.parent_path()].push_back(number_suffix(bus, name, prefix));
     }
   }
   std::map<fs::path, std::vector<SysfsChip*>> chips_by_parent;
@@ -148,8 +186,8 @@ std::vector<SysfsChip> discover_chips(const fs::path& sysfs_root, const fs::path
     SysfsChip chip;
     chip.dir = class_dir / name;
     chip.sysfs_name = name;
-    chip.info.base = read_unsigned_attribute(chip.dir / "base");
-    chip.info.ngpio = read_unsigned_attribute(chip.dir / "ngpio");
+    chip.info.base = read_unsigned_attribute(chip.dir / "base", kMaxKernelNumber);
+    chip.info.ngpio = read_unsigned_attribute(chip.dir / "ngpio", kMaxChipLines);
     chip.info.label = read_attribute(chip.dir / "label");
     chips.push_back(std::move(chip));
   }
@@ -167,9 +205,9 @@ std::vector<SysfsChip> discover_per_chip_abi(const fs::path& sysfs_root) {
     SysfsChip chip;
     chip.dir = class_dir / name;
     chip.sysfs_name = name;
-    const unsigned id = number_suffix(name, "chip");
+    const unsigned id = number_suffix(class_dir, name, "chip");
     chip.info.name = "gpiochip" + std::to_string(id);
-    chip.info.ngpio = read_unsigned_attribute(chip.dir / "ngpio");
+    chip.info.ngpio = read_unsigned_attribute(chip.dir / "ngpio", kMaxChipLines);
     chip.info.label = read_attribute(chip.dir / "label");
     if (auto base = bases.find(id); base != bases.end()) {
       chip.info.base = base->second;
@@ -177,7 +215,8 @@ std::vector<SysfsChip> discover_per_chip_abi(const fs::path& sysfs_root) {
     chips.push_back(std::move(chip));
   }
   std::sort(chips.begin(), chips.end(), [](const SysfsChip& a, const SysfsChip& b) {
-    return number_suffix(a.sysfs_name, "chip") < number_suffix(b.sysfs_name, "chip");
+    return a.info.name.size() != b.info.name.size() ? a.info.name.size() < b.info.name.size()
+                                                    : a.info.name < b.info.name;
   });
   return chips;
 }

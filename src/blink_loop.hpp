@@ -34,19 +34,26 @@ class EventSource {
   virtual void wait_until(Instant deadline) = 0;
   // The signals that arrived since the last call.
   virtual SignalEvents take_signals() = 0;
+  // Sleep up to `duration` (0: only let pending signals in); false once a stop signal
+  // has arrived, which stays pending for take_signals(). Setup waits through this.
+  virtual bool pause(Duration duration) = 0;
+  // The stop signal that arrived, or 0.
+  [[nodiscard]] virtual int stop_signal() const = 0;
 };
 
+// One line as the loop drives it: line i of the loop's hal::Lines.
 struct LoopLine {
-  hal::OutputLine* line;
-  LineSchedule schedule;
   std::string name;  // as the user wrote it, for logs
+  LineSchedule schedule;
 };
 
 struct LoopStats {
   Instant started{};
-  std::uint64_t toggles = 0;
-  std::uint64_t overruns = 0;  // edges skipped because the loop woke after they were due
-  Duration max_lateness{};
+  std::uint64_t toggles = 0;      // level changes written
+  std::uint64_t overruns = 0;     // edges skipped because the loop woke after they were due
+  std::uint64_t lost_blinks = 0;  // on-edges among them: blinks the line never showed
+  Duration max_lateness{};        // of an edge driven
+  Duration max_woke_late{};       // of a wake-up that skipped edges
   std::uint64_t watchdog_pings = 0;
 };
 
@@ -60,18 +67,23 @@ struct LoopResult {
   std::string shortfall;
 };
 
+// The loop owns the lines it drives: whatever ends it (a return, any exception), every
+// line is driven to its safe level and released when the loop goes.
 class BlinkLoop {
  public:
-  BlinkLoop(std::vector<LoopLine> lines, EventSource& events, Notifier& notifier,
+  // `rows[i]` describes `lines`' line i.
+  BlinkLoop(hal::Lines lines, std::vector<LoopLine> rows, EventSource& events, Notifier& notifier,
             const Logger& logger, std::optional<Duration> watchdog_interval, Instant start);
 
   // Runs until a stop signal or until every line has blinked its count. Throws
-  // hal::Error when a line cannot be driven.
+  // hal::Error when a line cannot be driven (any other exception passes through too).
   LoopResult run();
 
+  // Safe level, on-exit policy and release now: the failures of lines that did not
+  // reach their safe level.
+  std::vector<std::string> release() { return lines_.release(); }
+
   [[nodiscard]] const LoopStats& stats() const { return stats_; }
-  // The line whose set() threw, by its position in the lines given; none otherwise.
-  [[nodiscard]] std::optional<std::size_t> failed_line() const { return failed_line_; }
   [[nodiscard]] std::string stats_line(Instant now) const;
 
  private:
@@ -80,7 +92,9 @@ class BlinkLoop {
   [[nodiscard]] Instant next_deadline() const;
   [[nodiscard]] std::string shortfall() const;
 
-  std::vector<LoopLine> lines_;
+  hal::Lines lines_;
+  std::vector<LoopLine> rows_;
+  std::vector<hal::LevelChange> changes_;  // one instant's edges, reused
   EventSource& events_;
   Notifier& notifier_;
   const Logger& logger_;
@@ -88,7 +102,6 @@ class BlinkLoop {
   LoopStats stats_;
   bool watchdog_failure_logged_ = false;
   std::optional<Instant> last_overrun_report_;
-  std::optional<std::size_t> failed_line_;
   std::uint64_t unreported_overruns_ = 0;
 };
 

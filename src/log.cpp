@@ -1,12 +1,13 @@
 #include "log.hpp"
 
 #include <sys/stat.h>
-#include <unistd.h>
 
 #include <array>
 #include <cerrno>
 #include <charconv>
 #include <ctime>
+
+#include "hal/text.hpp"
 
 namespace blinkd {
 namespace {
@@ -56,23 +57,19 @@ LogStyle detect_log_style(int fd, const Environment& environment) {
 }
 
 void Logger::write(LogLevel level, std::string_view message) const {
+  // Messages hold text from outside (specs, kernel names, clients): nothing in them may
+  // drive a terminal, and the line stays below PIPE_BUF (4096) to be written atomically.
+  constexpr std::size_t kMessageLimit = 3800;
+  const std::string safe = hal::printable(message, kMessageLimit);
   std::string line;
   if (style_ == LogStyle::Journal) {
-    line = fmt::format("<{}>{}\n", kPriorities[index_of(level)], message);
+    line = fmt::format("<{}>{}\n", kPriorities[index_of(level)], safe);
   } else {
-    line = fmt::format("{} {:<7} {}\n", timestamp(), kNames[index_of(level)], message);
+    line = fmt::format("{} {:<7} {}\n", timestamp(), kNames[index_of(level)], safe);
   }
-  // One write(2) per line keeps lines whole when several writers share the stream.
-  std::string_view rest = line;
-  while (!rest.empty()) {
-    const ssize_t written = ::write(fd_, rest.data(), rest.size());
-    if (written < 0 && errno == EINTR) {
-      continue;
-    }
-    if (written <= 0) {
-      return;  // nowhere left to report it
-    }
-    rest.remove_prefix(static_cast<std::size_t>(written));
+  if (const int err = channel_.try_write(line); err != 0) {
+    ++lost_lines_;
+    last_error_ = err;
   }
 }
 

@@ -48,10 +48,18 @@ struct NotifySetup {
   std::unique_ptr<Notifier> notifier;
   std::optional<std::chrono::microseconds> watchdog_interval;  // how often to ping
   std::string problem;  // a malformed variable, to log as a warning; empty when fine
+  std::string note;     // a value adjusted to what can be honoured, to log as info
 };
 
-// From NOTIFY_SOCKET, WATCHDOG_USEC and WATCHDOG_PID: the watchdog is ours only when
-// WATCHDOG_PID is unset or names this process; we ping at half the timeout.
+// Bounds of the ping interval: never a ping storm, never a wait longer than the clock
+// and the schedule arithmetic are meant for.
+inline constexpr std::chrono::microseconds kShortestPing = std::chrono::milliseconds(1);
+inline constexpr std::chrono::microseconds kLongestPing = std::chrono::hours(1);
+
+// From NOTIFY_SOCKET, WATCHDOG_USEC and WATCHDOG_PID (variables the service manager
+// sets, so a bad one is a warning and the feature is off, never a refusal to start):
+// the watchdog is ours only when WATCHDOG_PID is unset or names this process; we ping
+// at half the timeout, within [kShortestPing, kLongestPing].
 [[nodiscard]] NotifySetup notify_from_environment(const Environment& environment, int own_pid);
 
 }  // namespace blinkd

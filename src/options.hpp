@@ -1,17 +1,17 @@
-// What the user asked for, from the command line and GPIO_BLINKD_* variables.
+// SPDX-License-Identifier: MIT
+// What the user asked for, from the command line and GPIO_BLINKD_* variables
+// (command_line.hpp reads them through the option table, option_table.hpp).
 #pragma once
 
 #include <cstdint>
-#include <filesystem>
 #include <map>
 #include <optional>
-#include <span>
-#include <stdexcept>
 #include <string>
 #include <vector>
 
 #include "duration.hpp"
 #include "hal/hal.hpp"
+#include "hal/settings.hpp"
 
 namespace blinkd {
 
@@ -23,45 +23,33 @@ struct BlinkPattern {
   bool operator==(const BlinkPattern&) const = default;
 };
 
+// Everything that may be set for one line: globally (the defaults of every line) or
+// after the line's spec.
+struct LineConfig {
+  BlinkPattern pattern;
+  hal::LineSettings settings;
+};
+
 struct LinePlan {
   hal::LineSpec spec;
   hal::LineSettings settings;
   BlinkPattern pattern;
 };
 
+// Bounds of what the daemon accepts (docs: README "Limits").
+inline constexpr std::uint64_t kMaxCount = 1'000'000'000'000;
+inline constexpr std::size_t kMaxLines = 256;
+
 struct Options {
   std::vector<LinePlan> lines;
   std::optional<std::uint64_t> count;  // blinks per line; none = until stopped
   std::string backend = "auto";
-  std::filesystem::path sysfs_root = "/sys";
-  std::chrono::milliseconds permission_wait{2000};
-  bool unexport = false;
+  hal::Settings backend_settings;  // settings the HAL and its backends declared
   hal::LogLevel log_level = hal::LogLevel::Info;
 };
 
-enum class Action : std::uint8_t { Run, Help, Version, List };
-
-struct ParsedCommandLine {
-  Action action = Action::Run;
-  Options options;
-};
-
-// Bad input: the message names the input and what was expected.
-class UsageError : public std::invalid_argument {
- public:
-  using std::invalid_argument::invalid_argument;
-};
+enum class Action : std::uint8_t { Run, Help, Version, List, Check };
 
 using Environment = std::map<std::string, std::string>;
-
-// The process environment as a map (only what gpio-blinkd reads is needed).
-[[nodiscard]] Environment current_environment();
-
-// Parse argv (without argv[0]) and the environment; options win over variables.
-// Throws UsageError.
-[[nodiscard]] ParsedCommandLine parse_command_line(std::span<const char* const> args,
-                                                   const Environment& environment);
-
-[[nodiscard]] std::string help_text();
 
 }  // namespace blinkd

@@ -41,15 +41,19 @@ LineSchedule::Step LineSchedule::advance(Instant now) {
   }
   Step step;
   step.on = latest % 2 == 0;
+  step.changed = step.on != shown_on_;
   step.skipped = latest - next_edge_;
   step.lateness = now - deadline_of(latest);
   step.woke_late = now - deadline_of(next_edge_);
-  if (step.on) {
+  // On-edges (even) among the skipped ones, and this one when it shows nothing new.
+  step.lost_blinks = (latest + 1) / 2 - (next_edge_ + 1) / 2 + (step.on && !step.changed ? 1 : 0);
+  if (step.on && step.changed) {
     ++blinks_driven_;
     missed_in_a_row_ = 0;
-  } else if (step.skipped > 0) {
-    ++missed_in_a_row_;  // woke in an off-time: this blink's on-edge was never driven
+  } else if (step.lost_blinks > 0) {
+    ++missed_in_a_row_;
   }
+  shown_on_ = step.on;
   // A machine that wakes too late for every on-edge would never finish a count.
   if (blinks_wanted_ && missed_in_a_row_ >= std::max<std::uint64_t>(2 * *blinks_wanted_, 10)) {
     gave_up_ = true;

@@ -19,9 +19,10 @@ inline constexpr Instant kNever = Instant::max();
 class LineSchedule {
  public:
   // `blinks`: how many on-edges to drive, each followed by its off-edge; none = forever.
-  // Edges skipped while the loop was late do not count: the line really blinks that
-  // many times, on the same grid. A machine that wakes too late for max(2N, 10) on-edges
-  // in a row gives up (blinks_driven() then tells); one long stall does not.
+  // Only an on-edge the line really showed (off -> on) counts: edges skipped while the
+  // loop was late, and an "on" that finds the line still on, do not. The line really
+  // blinks that many times, on the same grid. A machine that wakes too late for max(2N, 10)
+  // on-edges in a row gives up (blinks_driven() then tells); one long stall does not.
   LineSchedule(const BlinkPattern& pattern, Instant start, std::optional<std::uint64_t> blinks);
 
   // When the next edge is due; kNever once every cycle has run.
@@ -29,17 +30,20 @@ class LineSchedule {
   [[nodiscard]] bool finished() const;
 
   struct Step {
-    bool on = false;            // the level to drive now
-    std::uint64_t skipped = 0;  // edges that fell due while late and were never driven
-    Duration lateness{};        // how late the driven edge is
-    Duration woke_late{};       // how late for the first edge that fell due
+    bool on = false;                // the level the line must show now
+    bool changed = false;           // false when the line already shows it (edges were skipped):
+                                    // nothing to write, and an "on" then is no blink
+    std::uint64_t skipped = 0;      // edges that fell due while late and were never driven
+    std::uint64_t lost_blinks = 0;  // on-edges among them (and this one, when unchanged)
+    Duration lateness{};            // how late the driven edge is
+    Duration woke_late{};           // how late for the first edge that fell due
   };
 
   // Take the edges due at `now` (at least the next one): drive only the latest of them.
   // Precondition: next_deadline() <= now.
   Step advance(Instant now);
 
-  // On-edges driven so far.
+  // On-edges really shown so far: off -> on, as driven.
   [[nodiscard]] std::uint64_t blinks_driven() const { return blinks_driven_; }
   [[nodiscard]] std::optional<std::uint64_t> blinks_wanted() const { return blinks_wanted_; }
 
@@ -50,6 +54,7 @@ class LineSchedule {
   Instant start_;
   std::optional<std::uint64_t> blinks_wanted_;
   std::uint64_t blinks_driven_ = 0;
+  bool shown_on_ = false;  // the level last driven; lines start off
   std::uint64_t missed_in_a_row_ = 0;
   bool gave_up_ = false;
   std::uint64_t next_edge_ = 0;  // even: on-edge of blink next_edge_/2; odd: its off-edge

@@ -74,6 +74,22 @@ void SystemEvents::wait_until(Instant deadline) {
   ::ppoll(nullptr, 0, &timeout, &sleep_mask_);
 }
 
+bool SystemEvents::pause(Duration duration) {
+  if (g_stop_signal != 0) {
+    return false;
+  }
+  wait_until(now() + duration);
+  return g_stop_signal == 0;
+}
+
+int SystemEvents::stop_signal() const {
+  return g_stop_signal;
+}
+
+hal::Pause pauser(EventSource& events) {
+  return [&events](std::chrono::nanoseconds duration) { return events.pause(duration); };
+}
+
 SignalEvents SystemEvents::take_signals() {
   SignalEvents events;
   events.stop_signal = g_stop_signal;

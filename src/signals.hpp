@@ -23,9 +23,18 @@ class SystemEvents final : public EventSource {
   void wait_until(Instant deadline) override;
   SignalEvents take_signals() override;
 
+  // Sleeps up to `duration` (0: only lets pending signals in); false once a stop signal
+  // has arrived. Setup, listing and output wait through this, so a stop is honoured at
+  // any moment.
+  bool pause(Duration duration) override;
+  [[nodiscard]] int stop_signal() const override;
+
  private:
   sigset_t previous_mask_{};
   sigset_t sleep_mask_{};  // the mask while sleeping: the handled signals let through
 };
+
+// events.pause() for the HAL and for output that waits for its reader.
+[[nodiscard]] hal::Pause pauser(EventSource& events);
 
 }  // namespace blinkd

@@ -1,7 +1,14 @@
+// SPDX-License-Identifier: MIT
 // The GPIO character device (/dev/gpiochipN) through libgpiod: the interface Linux
-// keeps. A line is requested with the consumer "gpio-blinkd" at its safe level; active-low,
-// drive and bias are request flags, so the kernel inverts, not we; destroying the line
-// releases the request.
+// keeps. Chips are described by hal/chardev.hpp (one scan, shared with sysfs); the lines
+// of one chip are one request (uAPI v2) with the consumer "gpio-blinkd", each line with
+// its own active-low, drive and bias (request flags, so the kernel inverts), and every
+// instant's changes on a chip are one ioctl. At exit each line is driven off, then
+// parked as an input pulled toward off (or released where the kernel keeps released
+// outputs driven), then released.
+#include <sys/stat.h>
+
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <map>
@@ -9,11 +16,11 @@
 
 #include <fmt/format.h>
 
-#include "hal/chardev_info.hpp"
+#include "hal/chardev.hpp"
 #include "hal/gpiod/gpiod_library.hpp"
 #include "hal/hal.hpp"
 #include "hal/registry.hpp"
-#include "hal/sysfs_chips.hpp"
+#include "hal/sysfs_attributes.hpp"
 
 namespace hal::gpiod {
 namespace {
@@ -25,39 +32,178 @@ constexpr std::string_view kPermissionHint =
     "SUBSYSTEM==\"gpio\", KERNEL==\"gpiochip*\", GROUP=\"gpio\", MODE=\"0660\"); in a container "
     "pass the device (docker run --device /dev/gpiochipN)";
 
-bool is_chip_name(const std::string& name) {
-  constexpr std::string_view prefix = "gpiochip";
-  return name.size() > prefix.size() && name.starts_with(prefix) &&
-         name.find_first_not_of("0123456789", prefix.size()) == std::string::npos;
+// Why the chips could not be read; the permission advice only when that was why.
+std::string failures_hint(const ChipScan& chips) {
+  std::string hint = fmt::format("{}", fmt::join(chips.failures, "; "));
+  if (chips.permission_denied) {
+    hint += fmt::format("; {}", kPermissionHint);
+  }
+  return hint;
 }
 
-struct ChipScan {
-  std::vector<ChipInfo> chips;
-  std::map<std::string, fs::path> devices;  // gpiochipN -> the node to open
-  std::vector<std::string> failures;        // devices that could not be read, and why
-  bool permission_denied = false;           // one of them for lack of permission
+// Raspberry Pi kernels keep a released output driven (persist_gpio_outputs of the pin
+// controller's module, on unless dtparam=strict_gpiod): there parking would weaken a
+// driven off level to a pull resistor, and a plain release already holds it.
+std::optional<std::string> persisting_module(const BackendOptions& options,
+                                             const std::string& label) {
+  std::string_view module;
+  if (label.starts_with("pinctrl-bcm")) {
+    module = "pinctrl_bcm2835";
+  } else if (label.starts_with("pinctrl-rp1")) {
+    module = "pinctrl_rp1";
+  } else {
+    return std::nullopt;
+  }
+  const fs::path parameter =
+      options.sysfs_root() / "module" / module / "parameters" / "persist_gpio_outputs";
+  const auto value = sysfs::read_text_file(parameter, 16);
+  if (value && (value->starts_with("Y") || value->starts_with("1"))) {
+    return fmt::format("{}.persist_gpio_outputs=Y", module);
+  }
+  return std::nullopt;
+}
+
+std::string names_of(std::span<const LineRequest* const> lines) {
+  std::string text;
+  for (const auto* line : lines) {
+    text += fmt::format("{}'{}'", text.empty() ? "" : ", ", line->name);
+  }
+  return fmt::format("{} {}", lines.size() == 1 ? "line" : "lines", text);
+}
+
+// The lines of one chip, held as one request.
+struct ChipLines {
+  std::string chip;               // gpiochipN [label]
+  fs::path device;                // /dev/gpiochipN
+  std::vector<unsigned> offsets;  // by position in the request
+  std::unique_ptr<ChipRequest> request;
+  std::vector<std::size_t> indices;  // position in the request -> index in the Lines set
+  std::vector<ParkAs> exit;          // what each position becomes when released
+  std::vector<std::string> exit_text;
+  bool broken = false;  // a set failed: the chip is gone or faulty, not driven again
+  // Scratch for one instant's changes: no allocation per edge.
+  std::vector<std::size_t> positions;
+  std::vector<std::uint8_t> values;
 };
 
-class GpiodLine final : public OutputLine {
+class GpiodBank final : public OutputBank {
  public:
-  GpiodLine(std::unique_ptr<Request> request, ResolvedLine resolved, fs::path device)
-      : request_(std::move(request)), resolved_(std::move(resolved)), device_(std::move(device)) {}
+  GpiodBank(std::vector<std::string> names, LogSink log)
+      : names_(std::move(names)), where_(names_.size()), log_(std::move(log)) {}
+  GpiodBank(const GpiodBank&) = delete;
+  GpiodBank& operator=(const GpiodBank&) = delete;
+  GpiodBank(GpiodBank&&) = delete;
+  GpiodBank& operator=(GpiodBank&&) = delete;
+  ~GpiodBank() override { (void)release(); }
 
-  void set(bool on) override {
-    if (const int err = request_->set(on); err != 0) {
-      throw Error(fmt::format("{} line {}", device_.string(), resolved_.offset),
-                  fmt::format("setting it {} failed", on ? "on" : "off"), err,
-                  err == ENODEV || err == EIO || err == ENXIO
-                      ? "the GPIO chip went away (driver unbound or device removed)"
-                      : std::string());
+  void add(ChipLines chip) {
+    for (std::size_t position = 0; position < chip.indices.size(); ++position) {
+      where_[chip.indices[position]] = {chips_.size(), position};
+    }
+    chips_.push_back(std::move(chip));
+  }
+
+  void set(std::span<const LevelChange> changes) override {
+    for (const auto& change : changes) {
+      const auto [chip, position] = where_[change.line];
+      chips_[chip].positions.push_back(position);
+      chips_[chip].values.push_back(change.on ? 1 : 0);
+    }
+    std::optional<Error> failure;
+    for (auto& chip : chips_) {
+      if (chip.positions.empty()) {
+        continue;
+      }
+      const int err = chip.broken ? 0 : chip.request->set(chip.positions, chip.values);
+      if (err != 0 && !failure) {
+        chip.broken = true;
+        failure.emplace(fmt::format("{} ({} {})", lines_of(chip, chip.positions),
+                                    chip.device.string(), offsets_of(chip, chip.positions)),
+                        "setting failed", err,
+                        err == ENODEV || err == EIO || err == ENXIO
+                            ? "the GPIO chip went away (driver unbound or device removed)"
+                            : std::string());
+      }
+      chip.positions.clear();
+      chip.values.clear();
+    }
+    if (failure) {
+      throw *failure;
     }
   }
-  [[nodiscard]] const ResolvedLine& resolved() const override { return resolved_; }
+
+  std::vector<std::string> release() noexcept override {
+    std::vector<std::string> failures;
+    for (auto& chip : chips_) {
+      try {
+        release_chip(chip, failures);
+      } catch (...) {  // NOLINT(bugprone-empty-catch): out of memory while reporting
+        failures.emplace_back(fmt::format("{}: not released cleanly", chip.chip));
+      }
+    }
+    chips_.clear();
+    return failures;
+  }
 
  private:
-  std::unique_ptr<Request> request_;
-  ResolvedLine resolved_;
-  fs::path device_;
+  [[nodiscard]] std::string lines_of(const ChipLines& chip,
+                                     std::span<const std::size_t> positions) const {
+    std::string text;
+    for (const std::size_t position : positions) {
+      text += fmt::format("{}'{}'", text.empty() ? "" : ", ", names_[chip.indices[position]]);
+    }
+    return fmt::format("{} {}", positions.size() == 1 ? "line" : "lines", text);
+  }
+
+  static std::string offsets_of(const ChipLines& chip, std::span<const std::size_t> positions) {
+    std::string text;
+    for (const std::size_t position : positions) {
+      text += fmt::format("{}{}", text.empty() ? "" : ", ", chip.offsets[position]);
+    }
+    return fmt::format("{} {}", positions.size() == 1 ? "line" : "lines", text);
+  }
+
+  void release_chip(ChipLines& chip, std::vector<std::string>& failures) {
+    if (!chip.request) {
+      return;
+    }
+    if (chip.broken) {
+      failures.push_back(fmt::format("{}: not driven to the safe level: the chip failed",
+                                     lines_of(chip, all_positions(chip))));
+    } else {
+      const std::vector<std::size_t> positions = all_positions(chip);
+      const std::vector<std::uint8_t> off(positions.size(), 0);
+      if (const int err = chip.request->set(positions, off); err != 0) {
+        failures.push_back(fmt::format("{}: could not drive to the safe level: {}",
+                                       lines_of(chip, positions), std::strerror(err)));
+      } else if (std::any_of(chip.exit.begin(), chip.exit.end(),
+                             [](ParkAs how) { return how != ParkAs::Output; })) {
+        if (const int parked = chip.request->park(chip.exit); parked != 0) {
+          log_(LogLevel::Warning,
+               fmt::format("{}: off, but could not be parked: {}; released as outputs",
+                           lines_of(chip, positions), std::strerror(parked)));
+        }
+      }
+      for (std::size_t position = 0; position < positions.size(); ++position) {
+        log_(LogLevel::Info, fmt::format("line '{}': off, {}", names_[chip.indices[position]],
+                                         chip.exit_text[position]));
+      }
+    }
+    chip.request.reset();
+  }
+
+  static std::vector<std::size_t> all_positions(const ChipLines& chip) {
+    std::vector<std::size_t> positions(chip.indices.size());
+    for (std::size_t i = 0; i < positions.size(); ++i) {
+      positions[i] = i;
+    }
+    return positions;
+  }
+
+  std::vector<std::string> names_;
+  std::vector<ChipLines> chips_;
+  std::vector<std::pair<std::size_t, std::size_t>> where_;  // line index -> (chip, position)
+  LogSink log_;
 };
 
 class GpiodBackend final : public Backend {
@@ -66,78 +212,124 @@ class GpiodBackend final : public Backend {
 
   [[nodiscard]] std::string_view name() const override { return "gpiod"; }
 
-  [[nodiscard]] ResolvedLine resolve(const LineSpec& spec) override {
-    return resolve_in(scan(), spec);
-  }
-
-  [[nodiscard]] std::unique_ptr<OutputLine> open_output(const LineSpec& spec,
-                                                        const LineSettings& settings,
-                                                        bool initial_on) override {
-    const ChipScan chips = scan();
-    ResolvedLine resolved = resolve_in(chips, spec);
-    const fs::path device = chips.devices.at(resolved.chip);
-    RequestFailure failure;
-    auto request =
-        request_output(device, resolved.offset, settings, initial_on, options_.consumer, failure);
-    if (!request) {
-      throw request_error(spec, resolved, device, settings, failure);
+  [[nodiscard]] Lines open(std::span<const LineRequest> requests) override {
+    std::vector<std::string> names;
+    for (const auto& request : requests) {
+      names.push_back(request.name);
     }
-    options_.log(
-        LogLevel::Info,
-        fmt::format("line '{}': {} requested as an output by '{}', {}{} (libgpiod {})", spec.text,
-                    resolved.describe(), options_.consumer, initial_on ? "on" : "off",
-                    settings.active_low ? ", active-low" : "", library_version()));
-    return std::make_unique<GpiodLine>(std::move(request), std::move(resolved), device);
+    auto bank = std::make_unique<GpiodBank>(std::move(names), options_.log);
+    // One request per chip, in the order the chips first appear.
+    std::vector<std::string> chip_order;
+    std::map<std::string, std::vector<std::size_t>> by_chip;
+    for (std::size_t index = 0; index < requests.size(); ++index) {
+      const std::string& chip = requests[index].line.chip;
+      if (!by_chip.contains(chip)) {
+        chip_order.push_back(chip);
+      }
+      by_chip[chip].push_back(index);
+    }
+    for (const auto& chip : chip_order) {
+      options_.wait(std::chrono::nanoseconds::zero());
+      bank->add(open_chip(requests, by_chip[chip]));
+    }
+    return Lines(std::move(bank));
   }
 
   [[nodiscard]] std::vector<ChipInfo> list_chips() override {
-    ChipScan chips = scan();
+    ChipScan chips = scan_chardev_chips(options_);
     if (chips.chips.empty() && !chips.failures.empty()) {
-      throw Error(options_.dev_root.string(), "no GPIO chip could be read", 0,
+      throw Error(options_.dev_root().string(), "no GPIO chip could be read", 0,
                   failures_hint(chips));
     }
     return std::move(chips.chips);
   }
 
+ protected:
+  [[nodiscard]] std::vector<ResolvedLine> resolve_lines(std::span<const LineSpec> specs) override {
+    const ChipScan chips = scan_chardev_chips(options_);
+    std::vector<ResolvedLine> resolved;
+    for (const auto& spec : specs) {
+      ResolvedLine line = resolve_in(chips, spec);
+      line.device = chips.devices.at(line.chip);
+      resolved.push_back(std::move(line));
+    }
+    return resolved;
+  }
+
  private:
-  // Every chip under dev_root, once each (the Pi 5 keeps /dev/gpiochip4 as a link to
-  // gpiochip0), with its base when sysfs or debugfs tells it.
-  [[nodiscard]] ChipScan scan() const {
-    ChipScan result;
-    std::error_code ec;
-    std::vector<fs::path> nodes;
-    for (fs::directory_iterator it(options_.dev_root, ec), end; !ec && it != end;
-         it.increment(ec)) {
-      if (is_chip_name(it->path().filename().string())) {
-        nodes.push_back(it->path());
-      }
+  ChipLines open_chip(std::span<const LineRequest> requests,
+                      const std::vector<std::size_t>& indices) {
+    const ResolvedLine& first = requests[indices.front()].line;
+    ChipLines chip;
+    chip.chip = first.label.empty() ? first.chip : fmt::format("{} [{}]", first.chip, first.label);
+    chip.device = first.device;
+    chip.indices = indices;
+    const auto persists = persisting_module(options_, first.label);
+    if (persists) {
+      options_.log(LogLevel::Info,
+                   fmt::format("{}: the kernel keeps released outputs driven ({}): its lines are "
+                               "released at their off level rather than parked",
+                               chip.chip, *persists));
     }
-    std::sort(nodes.begin(), nodes.end());
-    const auto bases = sysfs::chardev_bases(options_.sysfs_root, options_.dev_root);
-    for (const auto& node : nodes) {
-      try {
-        ChipInfo chip = read_chip(node);
-        if (result.devices.contains(chip.name)) {
-          continue;
-        }
-        if (auto base = bases.find(chip.name); base != bases.end()) {
-          chip.base = base->second;
-        }
-        result.devices.emplace(chip.name, node);
-        result.chips.push_back(std::move(chip));
-      } catch (const Error& error) {
-        result.failures.emplace_back(error.what());
-        result.permission_denied |= error.errnum() == EACCES || error.errnum() == EPERM;
-      }
+    std::vector<RequestedLine> wanted;
+    std::vector<const LineRequest*> members;
+    for (const std::size_t index : indices) {
+      const LineRequest& request = requests[index];
+      members.push_back(&request);
+      const ParkAs exit = exit_of(request, persists.has_value());
+      chip.exit.push_back(exit);
+      chip.exit_text.push_back(exit == ParkAs::Output ? std::string("released")
+                               : exit == ParkAs::PullUp
+                                   ? std::string("parked as an input pulled up, released")
+                                   : std::string("parked as an input pulled down, released"));
+      wanted.push_back(
+          RequestedLine{request.line.offset, request.settings, exit != ParkAs::Output});
+      chip.offsets.push_back(request.line.offset);
     }
-    return result;
+    RequestFailure failure;
+    chip.request = request_lines(first.device, wanted, options_.consumer, failure);
+    if (!chip.request) {
+      throw request_error(members, first, failure);
+    }
+    for (const auto* member : members) {
+      options_.log(LogLevel::Info,
+                   fmt::format("line '{}': {} requested as an output by '{}', off{} (libgpiod {}, "
+                               "{} request{} for this chip)",
+                               member->name, member->line.describe(), options_.consumer,
+                               member->settings.active_low ? ", active-low" : "", library_version(),
+                               chip.request->groups(), chip.request->groups() == 1 ? "" : "s"));
+    }
+    return chip;
+  }
+
+  // Where a line ends up after release: parked (pulled toward its off level) or left as
+  // an output the kernel may or may not keep driving.
+  static ParkAs exit_of(const LineRequest& request, bool kernel_keeps_outputs) {
+    const ParkAs park = request.settings.active_low ? ParkAs::PullUp : ParkAs::PullDown;
+    switch (request.settings.on_exit) {
+      case OnExit::Park:
+        return park;
+      case OnExit::Release:
+        return ParkAs::Output;
+      case OnExit::Keep:
+        if (!kernel_keeps_outputs) {
+          throw Error(fmt::format("line '{}'", request.name),
+                      "--on-exit keep is not possible through the character device here", 0,
+                      "a released line goes back to the chip's default; use park (an input "
+                      "pulled toward off) or release, or --backend sysfs, whose export stays");
+        }
+        return ParkAs::Output;
+      case OnExit::Default:
+        break;
+    }
+    return kernel_keeps_outputs ? ParkAs::Output : park;
   }
 
   [[nodiscard]] ResolvedLine resolve_in(const ChipScan& chips, const LineSpec& spec) const {
     if (chips.chips.empty()) {
       throw Error(fmt::format("line '{}'", spec.text),
                   fmt::format("no GPIO character device could be read under {}",
-                              options_.dev_root.string()),
+                              options_.dev_root().string()),
                   0,
                   chips.failures.empty()
                       ? std::string("the kernel has no GPIO chip, or this container was not given "
@@ -167,23 +359,14 @@ class GpiodBackend final : public Backend {
     }
   }
 
-  // Why the chips could not be read; the permission advice only when that was why.
-  [[nodiscard]] static std::string failures_hint(const ChipScan& chips) {
-    std::string hint = fmt::format("{}", fmt::join(chips.failures, "; "));
-    if (chips.permission_denied) {
-      hint += fmt::format("; {}", kPermissionHint);
-    }
-    return hint;
-  }
-
   // A device path or node name as the kernel names the chip: /dev/gpiochip4 may be a
   // link to gpiochip0.
   [[nodiscard]] std::string chip_name_of(const std::string& chip) const {
     fs::path node;
     if (chip.starts_with("/")) {
       node = chip;
-    } else if (is_chip_name(chip)) {
-      node = options_.dev_root / chip;
+    } else if (is_chip_device_name(chip)) {
+      node = options_.dev_root() / chip;
     } else {
       return chip;  // a label
     }
@@ -192,16 +375,31 @@ class GpiodBackend final : public Backend {
     return ec ? node.filename().string() : real.filename().string();
   }
 
-  [[nodiscard]] Error request_error(const LineSpec& spec, const ResolvedLine& line,
-                                    const fs::path& device, const LineSettings& settings,
-                                    const RequestFailure& failure) const {
-    const std::string subject = fmt::format("line '{}'", spec.text);
-    const std::string what =
-        fmt::format("{} cannot be requested ({} failed)", line.describe(), failure.step);
+  [[nodiscard]] static Error request_error(const std::vector<const LineRequest*>& members,
+                                           const ResolvedLine& first,
+                                           const RequestFailure& failure) {
+    const fs::path& device = first.device;
+    if (failure.errnum == EBUSY) {
+      // The kernel refuses the whole request: name the lines somebody holds.
+      for (const auto* member : members) {
+        auto info = query_chardev_line(device, member->line.offset);
+        if (!info || info->used) {
+          return {fmt::format("line '{}'", member->name),
+                  fmt::format("{} is busy", member->line.describe()), EBUSY,
+                  busy_hint(info ? info->consumer : std::string())};
+        }
+      }
+    }
+    const std::string subject = names_of(members);
+    const std::string what = fmt::format(
+        "{} cannot be requested ({} failed)",
+        members.size() == 1 ? members.front()->line.describe() : first.chip, failure.step);
+    const bool special = std::any_of(members.begin(), members.end(), [](const auto* member) {
+      return member->settings.drive != Drive::PushPull || member->settings.bias != Bias::AsIs;
+    });
     switch (failure.errnum) {
       case EBUSY:
-        return {subject, fmt::format("{} is busy", line.describe()), EBUSY,
-                busy_hint(device, line.offset)};
+        return {subject, what, EBUSY, busy_hint({})};
       case EACCES:
       case EPERM:
         return {subject, fmt::format("{}: {} cannot be opened", what, device.string()),
@@ -220,24 +418,21 @@ class GpiodBackend final : public Backend {
           return {subject, what, failure.errnum, std::string(kNoUapiV1Hint)};
         }
         return {subject, what, failure.errnum,
-                settings.drive != Drive::PushPull || settings.bias != Bias::AsIs
-                    ? "the driver may not support the drive or bias asked for"
-                    : std::string()};
+                special ? "the driver may not support the drive or bias asked for" : ""};
       default:
         return {subject, what, failure.errnum};
     }
   }
 
-  [[nodiscard]] static std::string busy_hint(const fs::path& device, unsigned offset) {
-    auto info = query_chardev_line(device, offset);
-    if (!info || info->consumer.empty()) {
+  [[nodiscard]] static std::string busy_hint(const std::string& consumer) {
+    if (consumer.empty()) {
       return "another program or a kernel driver holds it (see gpioinfo)";
     }
-    if (info->consumer == "sysfs") {
+    if (consumer == "sysfs") {
       return "it is exported through /sys/class/gpio (consumer 'sysfs'): unexport it, or use "
              "--backend sysfs";
     }
-    return fmt::format("held by consumer '{}'", info->consumer);
+    return fmt::format("held by consumer '{}'", consumer);
   }
 
   BackendOptions options_;
@@ -245,13 +440,16 @@ class GpiodBackend final : public Backend {
 
 std::string gpiod_unusable_reason(const BackendOptions& options) {
   std::error_code ec;
-  std::string why = fmt::format("no /dev/gpiochipN under {}", options.dev_root.string());
-  for (fs::directory_iterator it(options.dev_root, ec), end; !ec && it != end; it.increment(ec)) {
-    if (!is_chip_name(it->path().filename().string())) {
+  std::string why = fmt::format("no /dev/gpiochipN under {}", options.dev_root().string());
+  for (fs::directory_iterator it(options.dev_root(), ec), end; !ec && it != end; it.increment(ec)) {
+    if (!is_chip_device_name(it->path().filename().string())) {
       continue;
     }
     try {
-      (void)read_chip(it->path());
+      (void)read_chardev_chip(it->path());
+      if (library_version().starts_with("1.") && !chardev_has_uapi_v1(it->path())) {
+        return std::string(kNoUapiV1Hint);
+      }
       return {};
     } catch (const Error& error) {
       why = error.what();
@@ -267,8 +465,12 @@ namespace hal::registry {
 
 const BackendDescriptor& gpiod() {
   static const BackendDescriptor descriptor{
-      "gpiod", "the GPIO character device /dev/gpiochipN through libgpiod " BLINKD_LIBGPIOD_VERSION,
-      20, gpiod::gpiod_unusable_reason,
+      "gpiod",
+      "the GPIO character device /dev/gpiochipN through libgpiod " BLINKD_LIBGPIOD_VERSION
+      " (GPIO uAPI " BLINKD_GPIO_UAPI ")",
+      {},
+      20,
+      gpiod::gpiod_unusable_reason,
       [](const BackendOptions& options) -> std::unique_ptr<Backend> {
         return std::make_unique<gpiod::GpiodBackend>(options);
       }};

@@ -1,10 +1,14 @@
+// SPDX-License-Identifier: MIT
 // What the gpiod backend needs from libgpiod, whichever major version it is:
 // gpiod_library_v1.cpp (libgpiod 1.6, GPIO uAPI v1) or gpiod_library_v2.cpp (libgpiod
-// 2.x, uAPI v2) implements it. No libgpiod type leaves these files.
+// 2.x, uAPI v2) implements it. No libgpiod type leaves these files. Chips are described
+// by hal/chardev.hpp; libgpiod is used to request and drive lines only.
 #pragma once
 
+#include <cstdint>
 #include <filesystem>
 #include <memory>
+#include <span>
 #include <string>
 #include <string_view>
 
@@ -20,35 +24,50 @@ inline constexpr std::string_view kNoUapiV1Hint =
 // "1.6.3", "2.2.1": the library this binary was built with.
 [[nodiscard]] std::string library_version();
 
-// The chip's name (gpiochipN), label and every line (name, consumer, in use,
-// direction, active-low); no base. Throws hal::Error naming the device.
-[[nodiscard]] ChipInfo read_chip(const std::filesystem::path& device);
+// One line of a chip request.
+struct RequestedLine {
+  unsigned offset = 0;
+  LineSettings settings;  // active-low, drive and bias are request flags: the kernel inverts
+  bool park = false;      // whether release() will park it (v1 groups lines by it)
+};
 
-// A line requested as an output; destroying it releases the line.
-class Request {
+// What becomes of a line when its request is parked.
+enum class ParkAs : std::uint8_t { Output, PullDown, PullUp };
+
+// Lines of one chip requested as outputs, at their logical off level from the start.
+// uAPI v2: one request, every line with its own settings, a set of any subset in one
+// ioctl. uAPI v1: one request per setting group (its flags apply to all its lines), a
+// set of all its lines in one ioctl. Destroying it releases the lines.
+class ChipRequest {
  public:
-  Request() = default;
-  Request(const Request&) = delete;
-  Request& operator=(const Request&) = delete;
-  Request(Request&&) = delete;
-  Request& operator=(Request&&) = delete;
-  virtual ~Request() = default;
+  ChipRequest() = default;
+  ChipRequest(const ChipRequest&) = delete;
+  ChipRequest& operator=(const ChipRequest&) = delete;
+  ChipRequest(ChipRequest&&) = delete;
+  ChipRequest& operator=(ChipRequest&&) = delete;
+  virtual ~ChipRequest() = default;
 
-  // The logical level (active-low is the kernel's business: it is a request flag).
+  // Logical levels (0 off, 1 on) of some lines, by their position in the request.
   // Returns 0 or the errno.
-  [[nodiscard]] virtual int set(bool on) noexcept = 0;
+  [[nodiscard]] virtual int set(std::span<const std::size_t> positions,
+                                std::span<const std::uint8_t> values) noexcept = 0;
+  // Reconfigures every line as `how[position]` says (Output: stays an output at its
+  // current level). Returns 0 or the errno.
+  [[nodiscard]] virtual int park(std::span<const ParkAs> how) noexcept = 0;
+  // How many system calls a set() of every line makes (1 on v2; the groups on v1).
+  [[nodiscard]] virtual std::size_t groups() const noexcept = 0;
 };
 
 struct RequestFailure {
   int errnum = 0;
-  std::string step;  // what failed: "open", "get line", "request"
+  std::string step;  // what failed: "open", "configure", "request"
 };
 
-// Request `offset` of `device` as an output at the logical level `initial_on`, with
-// consumer `consumer`. On failure returns nullptr and fills `failure`.
-[[nodiscard]] std::unique_ptr<Request> request_output(const std::filesystem::path& device,
-                                                      unsigned offset, const LineSettings& settings,
-                                                      bool initial_on, const std::string& consumer,
-                                                      RequestFailure& failure);
+// Requests `lines` of `device` with consumer `consumer`. On failure returns nullptr and
+// fills `failure`.
+[[nodiscard]] std::unique_ptr<ChipRequest> request_lines(const std::filesystem::path& device,
+                                                         std::span<const RequestedLine> lines,
+                                                         const std::string& consumer,
+                                                         RequestFailure& failure);
 
 }  // namespace hal::gpiod

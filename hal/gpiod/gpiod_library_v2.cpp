@@ -1,7 +1,10 @@
-// libgpiod 2.x (Debian 13, Raspberry Pi OS trixie): the GPIO uAPI v2.
+// SPDX-License-Identifier: MIT
+// libgpiod 2.x (Debian 13, Raspberry Pi OS trixie): the GPIO uAPI v2. One request per
+// chip whatever the lines' settings; a subset of its lines is set with one ioctl.
 #include <gpiod.h>
 
 #include <cerrno>
+#include <vector>
 
 #include "hal/gpiod/gpiod_library.hpp"
 
@@ -13,10 +16,6 @@ struct Deleter {
   void operator()(T* object) const { Free(object); }
 };
 using ChipPtr = std::unique_ptr<gpiod_chip, Deleter<gpiod_chip, gpiod_chip_close>>;
-using ChipInfoPtr =
-    std::unique_ptr<gpiod_chip_info, Deleter<gpiod_chip_info, gpiod_chip_info_free>>;
-using LineInfoPtr =
-    std::unique_ptr<gpiod_line_info, Deleter<gpiod_line_info, gpiod_line_info_free>>;
 using SettingsPtr =
     std::unique_ptr<gpiod_line_settings, Deleter<gpiod_line_settings, gpiod_line_settings_free>>;
 using LineConfigPtr =
@@ -25,10 +24,6 @@ using RequestConfigPtr =
     std::unique_ptr<gpiod_request_config, Deleter<gpiod_request_config, gpiod_request_config_free>>;
 using LineRequestPtr =
     std::unique_ptr<gpiod_line_request, Deleter<gpiod_line_request, gpiod_line_request_release>>;
-
-std::string text_or_empty(const char* text) {
-  return text == nullptr ? std::string() : text;
-}
 
 gpiod_line_drive drive_of(Drive drive) {
   switch (drive) {
@@ -56,21 +51,82 @@ gpiod_line_bias bias_of(Bias bias) {
   return GPIOD_LINE_BIAS_AS_IS;
 }
 
-class RequestV2 final : public Request {
- public:
-  RequestV2(LineRequestPtr request, unsigned offset)
-      : request_(std::move(request)), offset_(offset) {}
-  [[nodiscard]] int set(bool on) noexcept override {
-    return gpiod_line_request_set_value(request_.get(), offset_,
-                                        on ? GPIOD_LINE_VALUE_ACTIVE : GPIOD_LINE_VALUE_INACTIVE) ==
-                   0
-               ? 0
-               : errno;
+gpiod_line_value value_of(bool on) {
+  return on ? GPIOD_LINE_VALUE_ACTIVE : GPIOD_LINE_VALUE_INACTIVE;
+}
+
+// The settings of one line as an output; nullptr when out of memory.
+SettingsPtr output_settings(const LineSettings& settings, bool on) {
+  SettingsPtr line(gpiod_line_settings_new());
+  if (line) {
+    gpiod_line_settings_set_direction(line.get(), GPIOD_LINE_DIRECTION_OUTPUT);
+    gpiod_line_settings_set_active_low(line.get(), settings.active_low);
+    gpiod_line_settings_set_drive(line.get(), drive_of(settings.drive));
+    gpiod_line_settings_set_bias(line.get(), bias_of(settings.bias));
+    gpiod_line_settings_set_output_value(line.get(), value_of(on));
   }
+  return line;
+}
+
+class RequestV2 final : public ChipRequest {
+ public:
+  RequestV2(LineRequestPtr request, std::vector<RequestedLine> lines)
+      : request_(std::move(request)),
+        lines_(std::move(lines)),
+        levels_(lines_.size(), false),
+        offsets_(lines_.size()),
+        values_(lines_.size()) {}
+
+  [[nodiscard]] int set(std::span<const std::size_t> positions,
+                        std::span<const std::uint8_t> values) noexcept override {
+    for (std::size_t i = 0; i < positions.size(); ++i) {
+      offsets_[i] = lines_[positions[i]].offset;
+      values_[i] = value_of(values[i] != 0);
+    }
+    if (gpiod_line_request_set_values_subset(request_.get(), positions.size(), offsets_.data(),
+                                             values_.data()) != 0) {
+      return errno;
+    }
+    for (std::size_t i = 0; i < positions.size(); ++i) {
+      levels_[positions[i]] = values[i] != 0;
+    }
+    return 0;
+  }
+
+  [[nodiscard]] int park(std::span<const ParkAs> how) noexcept override {
+    const LineConfigPtr config(gpiod_line_config_new());
+    if (!config) {
+      return ENOMEM;
+    }
+    for (std::size_t position = 0; position < lines_.size(); ++position) {
+      const RequestedLine& line = lines_[position];
+      SettingsPtr settings = output_settings(line.settings, levels_[position]);
+      if (!settings) {
+        return ENOMEM;
+      }
+      if (how[position] != ParkAs::Output) {
+        gpiod_line_settings_set_direction(settings.get(), GPIOD_LINE_DIRECTION_INPUT);
+        gpiod_line_settings_set_drive(settings.get(), GPIOD_LINE_DRIVE_PUSH_PULL);
+        gpiod_line_settings_set_bias(settings.get(), how[position] == ParkAs::PullUp
+                                                         ? GPIOD_LINE_BIAS_PULL_UP
+                                                         : GPIOD_LINE_BIAS_PULL_DOWN);
+      }
+      if (gpiod_line_config_add_line_settings(config.get(), &line.offset, 1, settings.get()) != 0) {
+        return errno;
+      }
+    }
+    return gpiod_line_request_reconfigure_lines(request_.get(), config.get()) == 0 ? 0 : errno;
+  }
+
+  [[nodiscard]] std::size_t groups() const noexcept override { return 1; }
 
  private:
   LineRequestPtr request_;
-  unsigned offset_;
+  std::vector<RequestedLine> lines_;
+  std::vector<bool> levels_;  // as last set, for lines that stay outputs when parking
+  // Scratch for set(): no allocation per edge.
+  std::vector<unsigned> offsets_;
+  std::vector<gpiod_line_value> values_;
 };
 
 }  // namespace
@@ -79,59 +135,31 @@ std::string library_version() {
   return gpiod_api_version();
 }
 
-ChipInfo read_chip(const std::filesystem::path& device) {
-  ChipPtr chip(gpiod_chip_open(device.c_str()));
-  if (!chip) {
-    throw Error(device.string(), "cannot be opened", errno);
-  }
-  ChipInfoPtr chip_info(gpiod_chip_get_info(chip.get()));
-  if (!chip_info) {
-    throw Error(device.string(), "chip information cannot be read", errno);
-  }
-  ChipInfo info;
-  info.name = text_or_empty(gpiod_chip_info_get_name(chip_info.get()));
-  info.label = text_or_empty(gpiod_chip_info_get_label(chip_info.get()));
-  info.ngpio = static_cast<unsigned>(gpiod_chip_info_get_num_lines(chip_info.get()));
-  for (unsigned offset = 0; offset < info.ngpio; ++offset) {
-    LineInfoPtr line(gpiod_chip_get_line_info(chip.get(), offset));
-    if (!line) {
-      throw Error(device.string(), "line information cannot be read", errno);
-    }
-    info.lines.push_back(
-        LineInfo{offset, text_or_empty(gpiod_line_info_get_name(line.get())),
-                 text_or_empty(gpiod_line_info_get_consumer(line.get())),
-                 gpiod_line_info_is_used(line.get()),
-                 gpiod_line_info_get_direction(line.get()) == GPIOD_LINE_DIRECTION_OUTPUT,
-                 gpiod_line_info_is_active_low(line.get())});
-  }
-  return info;
-}
-
-std::unique_ptr<Request> request_output(const std::filesystem::path& device, unsigned offset,
-                                        const LineSettings& settings, bool initial_on,
-                                        const std::string& consumer, RequestFailure& failure) {
-  ChipPtr chip(gpiod_chip_open(device.c_str()));
+std::unique_ptr<ChipRequest> request_lines(const std::filesystem::path& device,
+                                           std::span<const RequestedLine> lines,
+                                           const std::string& consumer, RequestFailure& failure) {
+  const ChipPtr chip(gpiod_chip_open(device.c_str()));
   if (!chip) {
     failure = {errno, "open"};
     return nullptr;
   }
-  SettingsPtr line_settings(gpiod_line_settings_new());
-  LineConfigPtr line_config(gpiod_line_config_new());
-  RequestConfigPtr request_config(gpiod_request_config_new());
-  if (!line_settings || !line_config || !request_config) {
+  const LineConfigPtr line_config(gpiod_line_config_new());
+  const RequestConfigPtr request_config(gpiod_request_config_new());
+  if (!line_config || !request_config) {
     failure = {ENOMEM, "request"};
     return nullptr;
   }
-  gpiod_line_settings_set_direction(line_settings.get(), GPIOD_LINE_DIRECTION_OUTPUT);
-  gpiod_line_settings_set_active_low(line_settings.get(), settings.active_low);
-  gpiod_line_settings_set_drive(line_settings.get(), drive_of(settings.drive));
-  gpiod_line_settings_set_bias(line_settings.get(), bias_of(settings.bias));
-  gpiod_line_settings_set_output_value(
-      line_settings.get(), initial_on ? GPIOD_LINE_VALUE_ACTIVE : GPIOD_LINE_VALUE_INACTIVE);
-  if (gpiod_line_config_add_line_settings(line_config.get(), &offset, 1, line_settings.get()) !=
-      0) {
-    failure = {errno, "configure"};
-    return nullptr;
+  for (const auto& line : lines) {
+    const SettingsPtr settings = output_settings(line.settings, false);
+    if (!settings) {
+      failure = {ENOMEM, "configure"};
+      return nullptr;
+    }
+    if (gpiod_line_config_add_line_settings(line_config.get(), &line.offset, 1, settings.get()) !=
+        0) {
+      failure = {errno, "configure"};
+      return nullptr;
+    }
   }
   gpiod_request_config_set_consumer(request_config.get(), consumer.c_str());
   LineRequestPtr request(
@@ -141,7 +169,8 @@ std::unique_ptr<Request> request_output(const std::filesystem::path& device, uns
     return nullptr;
   }
   // The request holds its own file descriptor: the chip may be closed now.
-  return std::make_unique<RequestV2>(std::move(request), offset);
+  return std::make_unique<RequestV2>(std::move(request),
+                                     std::vector<RequestedLine>(lines.begin(), lines.end()));
 }
 
 }  // namespace hal::gpiod

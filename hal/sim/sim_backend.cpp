@@ -4,6 +4,7 @@
 // with lines GPIO0..GPIO27. Every level change is shown on the display fd.
 #include <unistd.h>
 
+#include <array>
 #include <cerrno>
 #include <chrono>
 #include <memory>
@@ -17,6 +18,18 @@
 
 namespace hal {
 namespace {
+
+constexpr std::array<std::string_view, 2> kDisplayWords{"stdout", "none"};
+const SettingDecl kSimDisplay{"sim-display",
+                              SettingKind::Keyword,
+                              "WHERE",
+                              "stdout: show every level change of the simulated lines; none: "
+                              "show nothing (long runs, benchmarks)",
+                              std::string("stdout"),
+                              {},
+                              {},
+                              kDisplayWords};
+const std::array kSimSettings{kSimDisplay};
 
 struct SimLine {
   std::string consumer;
@@ -36,6 +49,9 @@ struct SimBoard {
   std::chrono::steady_clock::time_point start = std::chrono::steady_clock::now();
 
   void show(const ResolvedLine& line, std::string_view event) const {
+    if (display_fd < 0) {
+      return;
+    }
     const std::chrono::duration<double> since = std::chrono::steady_clock::now() - start;
     std::string text = fmt::format("sim {:9.3f}s  {:<8} {}:{:<3} {}\n", since.count(), line.name,
                                    line.chip, line.offset, event);
@@ -71,29 +87,14 @@ std::shared_ptr<SimBoard> make_board(int display_fd) {
   return board;
 }
 
-class SimOutputLine final : public OutputLine {
+// One line the sim board lends out.
+class SimOutputLine {
  public:
-  SimOutputLine(std::shared_ptr<SimBoard> board, std::size_t chip, ResolvedLine resolved)
-      : board_(std::move(board)), chip_(chip), resolved_(std::move(resolved)) {}
+  SimOutputLine(std::shared_ptr<SimBoard> board, std::size_t chip, ResolvedLine resolved,
+                OnExit on_exit)
+      : board_(std::move(board)), chip_(chip), resolved_(std::move(resolved)), on_exit_(on_exit) {}
 
-  SimOutputLine(const SimOutputLine&) = delete;
-  SimOutputLine& operator=(const SimOutputLine&) = delete;
-  SimOutputLine(SimOutputLine&&) = delete;
-  SimOutputLine& operator=(SimOutputLine&&) = delete;
-
-  ~SimOutputLine() override {
-    auto& chip = board_->chips[chip_];
-    chip.lines[resolved_.offset] = SimLine{};
-    auto& info = chip.info.lines[resolved_.offset];
-    info.used = false;
-    info.consumer.clear();
-    try {
-      board_->show(resolved_, "released");
-    } catch (...) {  // NOLINT(bugprone-empty-catch): showing is best effort on release
-    }
-  }
-
-  void set(bool on) override {
+  void set(bool on) {
     SimLine& line = state();
     const bool physical = on != line.active_low;
     if (physical == line.physical_high) {
@@ -112,7 +113,29 @@ class SimOutputLine final : public OutputLine {
                                 : std::string(on ? "on" : "off"));
   }
 
-  [[nodiscard]] const ResolvedLine& resolved() const override { return resolved_; }
+  // Off, then what on-exit says, then handed back to the board.
+  void release() {
+    set(false);
+    const bool active_low = state().active_low;
+    auto& chip = board_->chips[chip_];
+    chip.lines[resolved_.offset] = SimLine{};
+    auto& info = chip.info.lines[resolved_.offset];
+    info.used = false;
+    info.consumer.clear();
+    switch (on_exit_) {
+      case OnExit::Keep:
+        board_->show(resolved_, "released, kept as an output at its off level");
+        break;
+      case OnExit::Park:
+        board_->show(resolved_, active_low ? "released, parked as an input pulled up"
+                                           : "released, parked as an input pulled down");
+        break;
+      case OnExit::Default:
+      case OnExit::Release:
+        board_->show(resolved_, "released");
+        break;
+    }
+  }
 
  private:
   [[nodiscard]] SimLine& state() const { return board_->chips[chip_].lines[resolved_.offset]; }
@@ -120,23 +143,72 @@ class SimOutputLine final : public OutputLine {
   std::shared_ptr<SimBoard> board_;
   std::size_t chip_;
   ResolvedLine resolved_;
+  OnExit on_exit_;
+};
+
+class SimBank final : public OutputBank {
+ public:
+  SimBank() = default;
+  SimBank(const SimBank&) = delete;
+  SimBank& operator=(const SimBank&) = delete;
+  SimBank(SimBank&&) = delete;
+  SimBank& operator=(SimBank&&) = delete;
+  ~SimBank() override { (void)release(); }
+
+  void add(SimOutputLine line) { lines_.push_back(std::move(line)); }
+
+  void set(std::span<const LevelChange> changes) override {
+    for (const auto& change : changes) {
+      lines_[change.line].set(change.on);
+    }
+  }
+
+  std::vector<std::string> release() noexcept override {
+    for (auto& line : lines_) {
+      try {
+        line.release();
+      } catch (...) {  // NOLINT(bugprone-empty-catch): showing is best effort on release
+      }
+    }
+    lines_.clear();
+    return {};
+  }
+
+ private:
+  std::vector<SimOutputLine> lines_;
 };
 
 class SimBackend final : public Backend {
  public:
   explicit SimBackend(const BackendOptions& options)
-      : board_(make_board(options.display_fd)), consumer_(options.consumer) {}
+      : board_(make_board(options.settings.text(kSimDisplay) == "none" ? -1 : options.display_fd)),
+        consumer_(options.consumer) {}
 
   [[nodiscard]] std::string_view name() const override { return "sim"; }
 
-  [[nodiscard]] ResolvedLine resolve(const LineSpec& spec) override {
-    return resolve_on_chips(spec, chip_infos());
+  [[nodiscard]] Lines open(std::span<const LineRequest> requests) override {
+    auto bank = std::make_unique<SimBank>();
+    for (const auto& request : requests) {
+      bank->add(open_line(request));
+    }
+    return Lines(std::move(bank));
   }
 
-  [[nodiscard]] std::unique_ptr<OutputLine> open_output(const LineSpec& spec,
-                                                        const LineSettings& settings,
-                                                        bool initial_on) override {
-    ResolvedLine resolved = resolve(spec);
+  [[nodiscard]] std::vector<ChipInfo> list_chips() override { return chip_infos(); }
+
+ protected:
+  [[nodiscard]] std::vector<ResolvedLine> resolve_lines(std::span<const LineSpec> specs) override {
+    const auto chips = chip_infos();
+    std::vector<ResolvedLine> resolved;
+    for (const auto& spec : specs) {
+      resolved.push_back(resolve_on_chips(spec, chips));
+    }
+    return resolved;
+  }
+
+ private:
+  [[nodiscard]] SimOutputLine open_line(const LineRequest& request) {
+    const ResolvedLine& resolved = request.line;
     std::size_t chip_index = 0;
     while (board_->chips[chip_index].info.name != resolved.chip) {
       ++chip_index;
@@ -144,24 +216,21 @@ class SimBackend final : public Backend {
     SimChip& chip = board_->chips[chip_index];
     SimLine& line = chip.lines[resolved.offset];
     if (line.requested) {
-      throw Error(fmt::format("line '{}'", spec.text),
+      throw Error(fmt::format("line '{}'", request.name),
                   fmt::format("{} is busy", resolved.describe()), EBUSY,
                   fmt::format("already requested by consumer '{}'", line.consumer));
     }
-    line = SimLine{consumer_, true, settings.active_low, initial_on != settings.active_low};
+    line = SimLine{consumer_, true, request.settings.active_low, request.settings.active_low};
     auto& info = chip.info.lines[resolved.offset];
     info.used = true;
     info.output = true;
-    info.active_low = settings.active_low;
+    info.active_low = request.settings.active_low;
     info.consumer = consumer_;
-    auto output = std::make_unique<SimOutputLine>(board_, chip_index, resolved);
-    output->show_level();
+    SimOutputLine output(board_, chip_index, resolved, request.settings.on_exit);
+    output.show_level();
     return output;
   }
 
-  [[nodiscard]] std::vector<ChipInfo> list_chips() override { return chip_infos(); }
-
- private:
   [[nodiscard]] std::vector<ChipInfo> chip_infos() const {
     std::vector<ChipInfo> infos;
     for (const auto& chip : board_->chips) {
@@ -180,7 +249,10 @@ namespace registry {
 
 const BackendDescriptor& sim() {
   static const BackendDescriptor descriptor{
-      "sim", "simulated chips in this process, levels shown on stdout (bench demos; never auto)", 0,
+      "sim",
+      "simulated chips in this process, levels shown on stdout (bench demos; never auto)",
+      kSimSettings,
+      0,
       [](const BackendOptions&) { return std::string(); },
       [](const BackendOptions& options) -> std::unique_ptr<Backend> {
         return std::make_unique<SimBackend>(options);

@@ -6,7 +6,6 @@
 
 #include <cerrno>
 #include <cstring>
-#include <thread>
 
 #include <fmt/format.h>
 
@@ -26,41 +25,58 @@ void unexport_now(const Unexport& unexport, const LogSink& log) {
 
 }  // namespace
 
-SysfsLine::SysfsLine(ResolvedLine resolved, fs::path value_path, UniqueFd value_fd, UniqueFd claim,
-                     Unexport unexport, bool invert, const BackendOptions& options)
-    : resolved_(std::move(resolved)),
+SysfsLine::SysfsLine(std::string name, fs::path value_path, UniqueFd value_fd, UniqueFd claim,
+                     Unexport unexport, bool invert, bool unexport_at_exit)
+    : name_(std::move(name)),
       value_path_(std::move(value_path)),
       value_fd_(std::move(value_fd)),
       claim_(std::move(claim)),
       unexport_(std::move(unexport)),
       invert_(invert),
-      unexport_on_release_(options.unexport_on_release),
-      log_(options.log) {}
-
-SysfsLine::~SysfsLine() {
-  value_fd_.reset();
-  claim_.reset();
-  if (unexport_on_release_) {
-    try {
-      unexport_now(unexport_, log_);
-    } catch (...) {  // NOLINT(bugprone-empty-catch): a destructor reports, never throws
-    }
-  }
-}
+      unexport_at_exit_(unexport_at_exit) {}
 
 void SysfsLine::set(bool on) {
   const char level = (on != invert_) ? '1' : '0';
-  ssize_t written = 0;
-  do {
-    written = ::pwrite(value_fd_.get(), &level, 1, 0);
-  } while (written < 0 && errno == EINTR);
+  const ssize_t written = retry_eintr([&] { return ::pwrite(value_fd_.get(), &level, 1, 0); });
   if (written != 1) {
     const int err = written < 0 ? errno : EIO;
+    broken_ = true;
     throw Error(value_path_.string(), fmt::format("writing '{}' failed", level), err,
                 err == ENODEV || err == ENXIO
                     ? "the GPIO chip went away (driver unbound or device removed)"
                     : std::string());
   }
+}
+
+std::optional<std::string> SysfsLine::release(const LogSink& log) noexcept {
+  if (!value_fd_.valid()) {
+    return std::nullopt;  // released already
+  }
+  std::optional<std::string> failure;
+  try {
+    if (broken_) {
+      failure = fmt::format("line '{}': not driven to the safe level: {} failed before", name_,
+                            value_path_.string());
+    } else {
+      set(false);
+    }
+  } catch (const Error& error) {
+    failure = fmt::format("line '{}': could not drive to the safe level: {}", name_, error.what());
+  }
+  value_fd_.reset();
+  claim_.reset();
+  try {
+    if (unexport_at_exit_) {
+      unexport_now(unexport_, log);
+    }
+    if (!failure) {
+      log(LogLevel::Info,
+          fmt::format("line '{}': off, {}", name_,
+                      unexport_at_exit_ ? "unexported" : "export kept for a restart to adopt"));
+    }
+  } catch (...) {  // NOLINT(bugprone-empty-catch): out of memory while reporting
+  }
+  return failure;
 }
 
 ExportGuard::~ExportGuard() {
@@ -75,10 +91,7 @@ UniqueFd claim_export(const fs::path& line_dir, const std::string& line) {
     const int err = errno;
     throw Error(line_dir.string(), "cannot be opened", err, access_hint(err));
   }
-  int locked = 0;
-  do {
-    locked = ::flock(dir.get(), LOCK_EX | LOCK_NB);
-  } while (locked != 0 && errno == EINTR);
+  const int locked = retry_eintr([&] { return ::flock(dir.get(), LOCK_EX | LOCK_NB); });
   if (locked != 0) {
     const int err = errno;
     if (err == EWOULDBLOCK) {
@@ -90,22 +103,23 @@ UniqueFd claim_export(const fs::path& line_dir, const std::string& line) {
   return dir;
 }
 
-void wait_for_directory(const fs::path& line_dir, Clock::time_point deadline) {
+void wait_for_directory(const fs::path& line_dir, Clock::time_point deadline, const Pause& pause) {
   while (!path_exists(line_dir)) {
     if (Clock::now() >= deadline) {
       throw Error(line_dir.string(), "did not appear after a successful export", ENOENT,
                   "kernels before 4.x named it after the line; this one is not supported");
     }
-    std::this_thread::sleep_for(kPollStep);
+    if (!pause(kPollStep)) {
+      throw Interrupted();
+    }
   }
 }
 
-void write_setting(const fs::path& file, std::string_view value, Clock::time_point deadline) {
-  UniqueFd fd = open_writable_by(file, deadline);
-  ssize_t written = 0;
-  do {
-    written = ::write(fd.get(), value.data(), value.size());
-  } while (written < 0 && errno == EINTR);
+void write_setting(const fs::path& file, std::string_view value, Clock::time_point deadline,
+                   const Pause& pause) {
+  UniqueFd fd = open_writable_by(file, deadline, pause);
+  const ssize_t written =
+      hal::retry_eintr([&] { return ::write(fd.get(), value.data(), value.size()); });
   if (written != static_cast<ssize_t>(value.size())) {
     const int err = written < 0 ? errno : EIO;
     throw Error(file.string(), fmt::format("writing '{}' failed", value), err, access_hint(err));
@@ -124,18 +138,18 @@ void clear_edge(const fs::path& line_dir, const LogSink& log) {
 }
 
 void set_direction(const fs::path& line_dir, bool physical_high, std::string_view value_text,
-                   Clock::time_point deadline, const LogSink& log) {
+                   Clock::time_point deadline, const BackendOptions& options) {
   const fs::path direction = line_dir / "direction";
   if (!path_exists(direction)) {
-    log(LogLevel::Warning,
-        fmt::format("{} is missing: the driver does not let the direction change; driving the "
-                    "value only",
-                    direction.string()));
-    write_setting(line_dir / "value", value_text, deadline);
+    options.log(LogLevel::Warning,
+                fmt::format("{} is missing: the driver does not let the direction change; "
+                            "driving the value only",
+                            direction.string()));
+    write_setting(line_dir / "value", value_text, deadline, options.pause);
     return;
   }
   const char* wanted = physical_high ? "high" : "low";
-  write_setting(direction, wanted, deadline);
+  write_setting(direction, wanted, deadline, options.pause);
   if (std::string now = read_attribute(direction); now != "out") {
     throw Error(direction.string(), fmt::format("holds '{}' after writing '{}'", now, wanted), 0,
                 "expected 'out'; the line may be input-only");

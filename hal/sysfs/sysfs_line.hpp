@@ -5,6 +5,7 @@
 #pragma once
 
 #include <filesystem>
+#include <optional>
 #include <string>
 
 #include "hal/hal.hpp"
@@ -21,29 +22,28 @@ struct Unexport {
 };
 
 // An output line with its value file kept open: one pwrite per toggle.
-class SysfsLine final : public OutputLine {
+class SysfsLine {
  public:
   // `invert`: active-low done here, for the per-chip ABI that has no active_low.
-  SysfsLine(ResolvedLine resolved, fs::path value_path, UniqueFd value_fd, UniqueFd claim,
-            Unexport unexport, bool invert, const BackendOptions& options);
-  SysfsLine(const SysfsLine&) = delete;
-  SysfsLine& operator=(const SysfsLine&) = delete;
-  SysfsLine(SysfsLine&&) = delete;
-  SysfsLine& operator=(SysfsLine&&) = delete;
-  ~SysfsLine() override;
+  // `unexport_at_exit`: OnExit::Release; otherwise the export stays for a restart.
+  SysfsLine(std::string name, fs::path value_path, UniqueFd value_fd, UniqueFd claim,
+            Unexport unexport, bool invert, bool unexport_at_exit);
 
-  void set(bool on) override;
-  [[nodiscard]] const ResolvedLine& resolved() const override { return resolved_; }
+  // Throws hal::Error naming the value file.
+  void set(bool on);
+  // Off (unless a write failed before), then unexported or kept. Returns the failure,
+  // if the line could not be driven to its safe level. Never throws.
+  [[nodiscard]] std::optional<std::string> release(const LogSink& log) noexcept;
 
  private:
-  ResolvedLine resolved_;
+  std::string name_;
   fs::path value_path_;
   UniqueFd value_fd_;
   UniqueFd claim_;  // see claim_export()
   Unexport unexport_;
   bool invert_;
-  bool unexport_on_release_;
-  LogSink log_;
+  bool unexport_at_exit_;
+  bool broken_ = false;  // a write failed: not retried
 };
 
 // Unexports a line this process exported if setting it up fails later, so a failed
@@ -70,11 +70,13 @@ class ExportGuard {
 // Throws hal::Error (EBUSY) when another process holds it.
 [[nodiscard]] UniqueFd claim_export(const fs::path& line_dir, const std::string& line);
 
-// Waits (bounded) for a fresh export's directory. Throws hal::Error naming it.
-void wait_for_directory(const fs::path& line_dir, Clock::time_point deadline);
+// Waits (bounded, through `pause`) for a fresh export's directory. Throws hal::Error
+// naming it, or Interrupted.
+void wait_for_directory(const fs::path& line_dir, Clock::time_point deadline, const Pause& pause);
 
 // Opens (waiting for udev), writes `value` in one write(2). Throws hal::Error.
-void write_setting(const fs::path& file, std::string_view value, Clock::time_point deadline);
+void write_setting(const fs::path& file, std::string_view value, Clock::time_point deadline,
+                   const Pause& pause);
 
 // A line adopted with edge detection on cannot become an output (the kernel answers
 // EIO), so an inherited edge setting is cleared first.
@@ -84,6 +86,6 @@ void clear_edge(const fs::path& line_dir, const LogSink& log);
 // the driver fixes the direction (no direction attribute), `value_text` is written to
 // the value instead. Reads the direction back. Throws hal::Error.
 void set_direction(const fs::path& line_dir, bool physical_high, std::string_view value_text,
-                   Clock::time_point deadline, const LogSink& log);
+                   Clock::time_point deadline, const BackendOptions& options);
 
 }  // namespace hal::sysfs

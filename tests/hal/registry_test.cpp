@@ -14,8 +14,8 @@ TEST_CASE("every backend folder is registered sim is never chosen automatically"
 
 TEST_CASE("auto without any usable backend explains why each candidate was refused") {
   hal::BackendOptions options;
-  options.sysfs_root = "/nonexistent-sysfs-root";
-  options.dev_root = "/nonexistent-dev";
+  options.settings.set(hal::kSysfsRootSetting, std::string("/nonexistent-sysfs-root"));
+  options.settings.set(hal::kDevRootSetting, std::string("/nonexistent-dev"));
   try {
     (void)hal::make_backend("auto", options);
     FAIL("auto chose a backend on a machine without GPIO");

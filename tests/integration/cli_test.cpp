@@ -18,7 +18,7 @@ TEST_CASE("--help and --version print to stdout and exit 0") {
   result = run_process(daemon_argv({"--version"}));
   CHECK(result.exit_code == 0);
   CHECK(result.out.starts_with("gpio-blinkd 0."));
-  CHECK(contains(result.out, "\nbackends: "));
+  CHECK(contains(result.out, "\nbackends:\n"));
   CHECK(contains(result.out, "sim"));
   CHECK(contains(result.out, "sysfs"));
 }
@@ -45,8 +45,8 @@ TEST_CASE("a bad GPIO_BLINKD_ variable exits 1 naming the variable") {
   CHECK(result.exit_code == 1);
   CHECK(result.err ==
         "gpio-blinkd: error: environment variable GPIO_BLINKD_ON '1': the unit is missing; "
-        "expected a number with a unit, e.g. 500ms, 1s, 1.5s, 250us, 2m (see gpio-blinkd "
-        "--help)\n");
+        "expected a number with a unit (ns, us, ms, s, m, h), e.g. 500ms, 1.5s, from 1ms to 24h "
+        "(see gpio-blinkd --help)\n");
 }
 
 TEST_CASE("the sim backend shows each edge on stdout and --count 2 exits 0 with lines off") {

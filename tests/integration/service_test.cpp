@@ -150,3 +150,21 @@ TEST_CASE("as PID 1 of a container SIGTERM still drives the lines off and exits 
   CHECK(result.exit_code == 0);
   CHECK(rig.kernel.physical_level(529) == true);  // off, active-low
 }
+
+TEST_CASE("a WATCHDOG_USEC too large for the clock is capped: no ping storm, no busy CPU") {
+  DaemonRig rig(pi_kernel());
+  NotifySocket manager(rig.dir.path() / "notify");
+  auto environment = clean_environment();
+  environment["NOTIFY_SOCKET"] = manager.path().string();
+  environment["WATCHDOG_USEC"] = "20000000000000000";  // made a negative interval and a storm
+  Process daemon(rig.argv({"--on", "50ms", "--off", "50ms", "529"}), environment);
+  REQUIRE(manager.next(5s).starts_with("STATUS="));
+  REQUIRE(manager.next(5s).starts_with("READY=1"));
+  // One second of blinking: no datagram at all (the first ping is an hour away).
+  CHECK(manager.next(1s).empty());
+  CHECK(contains(daemon.err_so_far(), "systemd watchdog: pinging every 1h"));
+  daemon.signal(SIGTERM);
+  const auto result = daemon.wait(5s);
+  CHECK(result.exit_code == 0);
+  CHECK(contains(result.err, "watchdog pings 0"));
+}

@@ -115,11 +115,62 @@ TEST_CASE("malformed notify variables are reported and switch the feature off") 
   CHECK(setup.problem.starts_with("WATCHDOG_PID 'me'"));
 }
 
-TEST_CASE("a watchdog timeout too small to halve still gives a usable ping interval") {
-  const auto setup = notify_from_environment({{"NOTIFY_SOCKET", "@x"}, {"WATCHDOG_USEC", "1"}}, 42);
+TEST_CASE("the ping interval is bounded: never a ping storm, never beyond the clock") {
+  const blinkd::Environment base{{"NOTIFY_SOCKET", "@x"}};
+  auto with_usec = [&](const char* usec) {
+    auto environment = base;
+    environment["WATCHDOG_USEC"] = usec;
+    return notify_from_environment(environment, 42);
+  };
+  // Too short to halve: a 1ms floor and a warning, not a zero interval.
+  auto setup = with_usec("1");
   REQUIRE(setup.watchdog_interval.has_value());
-  CHECK(*setup.watchdog_interval == std::chrono::microseconds(1));
-  blinkd::Periodic ping(std::chrono::seconds(1), *setup.watchdog_interval);
-  ping.advance(std::chrono::seconds(5));  // no division by a zero interval
+  CHECK(*setup.watchdog_interval == 1ms);
+  CHECK(setup.problem.starts_with("WATCHDOG_USEC '1': too short to honour; pinging every 1ms"));
+  CHECK(with_usec("2000").watchdog_interval == 1ms);
+  CHECK(with_usec("2000").problem.empty());
+  CHECK(with_usec("1999").watchdog_interval == 1ms);
+  CHECK_FALSE(with_usec("1999").problem.empty());
+  // Long ones are capped at an hour (pinging more often is always safe), with a note.
+  CHECK(with_usec("7200000000").watchdog_interval == 1h);
+  CHECK(with_usec("7200000000").note.empty());
+  CHECK(with_usec("7200000002").watchdog_interval == 1h);
+  CHECK(with_usec("7200000002").note.starts_with("WATCHDOG_USEC '7200000002': pinging every 1h"));
+  // The values that made a negative interval and a ping storm: capped, never negative.
+  for (const char* huge : {"20000000000000000", "9223372036854775807", "18446744073709551615",
+                           "18446744073709551616", "99999999999999999999999"}) {
+    setup = with_usec(huge);
+    REQUIRE(setup.watchdog_interval.has_value());
+    CHECK(*setup.watchdog_interval == 1h);
+    CHECK(setup.problem.empty());
+  }
+  blinkd::Periodic ping(std::chrono::seconds(1), *with_usec("1").watchdog_interval);
+  ping.advance(std::chrono::seconds(5));
   CHECK(ping.next_deadline() > std::chrono::seconds(5));
+}
+
+TEST_CASE("WATCHDOG_PID out of range or naming another process means not for us") {
+  const blinkd::Environment base{{"NOTIFY_SOCKET", "@x"}, {"WATCHDOG_USEC", "10000000"}};
+  for (const char* pid : {"0", "4194305", "99999999999999999999", "-1", "", " 42"}) {
+    auto environment = base;
+    environment["WATCHDOG_PID"] = pid;
+    const auto setup = notify_from_environment(environment, 42);
+    CHECK_MESSAGE(!setup.watchdog_interval.has_value(), pid);
+    CHECK_MESSAGE(setup.problem.starts_with("WATCHDOG_PID"), pid);
+  }
+  auto environment = base;
+  environment["WATCHDOG_PID"] = "4194304";
+  CHECK_FALSE(notify_from_environment(environment, 42).watchdog_interval.has_value());
+  CHECK(notify_from_environment(environment, 42).problem.empty());
+}
+
+TEST_CASE("a NOTIFY_SOCKET longer than a socket address holds is refused with its length") {
+  const std::string longest = "/" + std::string(106, 'a');
+  CHECK(notify_from_environment({{"NOTIFY_SOCKET", longest}}, 1).problem.empty());
+  const auto setup = notify_from_environment({{"NOTIFY_SOCKET", longest + "a"}}, 1);
+  CHECK(setup.problem.find("108 bytes long, a socket address holds at most 107") !=
+        std::string::npos);
+  CHECK(setup.notifier->send("READY=1") == 0);  // a null notifier: nothing to fail
+  CHECK(notify_from_environment({{"NOTIFY_SOCKET", "@" + std::string(107, 'b')}}, 1)
+            .problem.find("at most 107") != std::string::npos);
 }

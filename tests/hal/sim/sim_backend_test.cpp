@@ -22,6 +22,10 @@ struct SimFixture {
   SimFixture(SimFixture&&) = delete;
   SimFixture& operator=(SimFixture&&) = delete;
   ~SimFixture() { ::close(display); }
+  [[nodiscard]] hal::Lines open(const char* spec, const hal::LineSettings& settings = {}) const {
+    const hal::LineSpec parsed = hal::parse_line_spec(spec);
+    return hal::open_lines(*backend, std::span(&parsed, 1), settings);
+  }
   std::string shown() const { return test_support::read_file(dir.path() / "display"); }
 };
 
@@ -46,10 +50,10 @@ TEST_CASE("sim lines show every level change physical level included when active
   hal::LineSettings active_low;
   active_low.active_low = true;
   {
-    auto line = sim.backend->open_output(hal::parse_line_spec("GPIO17"), active_low, false);
-    line->set(true);
-    line->set(true);  // no change, nothing shown
-    line->set(false);
+    auto line = sim.open("GPIO17", active_low);
+    line.set(0, true);
+    line.set(0, true);  // no change, nothing shown
+    line.set(0, false);
   }
   const std::string shown = sim.shown();
   CHECK(shown.find("GPIO17   gpiochip1:17  off (active-low: physical high)\n") !=
@@ -61,14 +65,41 @@ TEST_CASE("sim lines show every level change physical level included when active
 
 TEST_CASE("a sim line is busy while held and free again once released") {
   SimFixture sim;
-  auto held = sim.backend->open_output(hal::parse_line_spec("PE8"), {}, false);
+  auto held = sim.open("PE8");
   CHECK_THROWS_WITH_AS(
-      (void)sim.backend->open_output(hal::parse_line_spec("136"), {}, false),
+      (void)sim.open("136"),
       "line '136': gpiochip0 [sim-soc] offset 136 (PE8, global 136) is busy: Device or resource "
       "busy; already requested by consumer 'gpio-blinkd'",
       hal::Error);
   CHECK(sim.backend->list_chips()[0].lines[136].used);
-  held.reset();
+  (void)held.release();
   CHECK_FALSE(sim.backend->list_chips()[0].lines[136].used);
-  CHECK_NOTHROW((void)sim.backend->open_output(hal::parse_line_spec("136"), {}, false));
+  CHECK_NOTHROW((void)sim.open("136"));
+}
+
+TEST_CASE("at release every sim line is driven off, then kept, parked or released as asked") {
+  SimFixture sim;
+  hal::LineSettings park;
+  park.on_exit = hal::OnExit::Park;
+  park.active_low = true;
+  hal::LineSettings keep;
+  keep.on_exit = hal::OnExit::Keep;
+  {
+    auto parked = sim.open("GPIO17", park);
+    auto kept = sim.open("GPIO27", keep);
+    auto released = sim.open("PE8");
+    parked.set(0, true);
+    kept.set(0, true);
+    released.set(0, true);
+  }
+  const std::string shown = sim.shown();
+  CHECK(shown.find("GPIO17   gpiochip1:17  off (active-low: physical high)\nsim") !=
+        std::string::npos);
+  CHECK(shown.find("GPIO17   gpiochip1:17  released, parked as an input pulled up\n") !=
+        std::string::npos);
+  CHECK(shown.find("GPIO27   gpiochip1:27  released, kept as an output at its off level\n") !=
+        std::string::npos);
+  CHECK(shown.find("PE8      gpiochip0:136 released\n") != std::string::npos);
+  // Each on was followed by its off before the release.
+  CHECK(shown.rfind("PE8      gpiochip0:136 off") > shown.find("PE8      gpiochip0:136 on"));
 }

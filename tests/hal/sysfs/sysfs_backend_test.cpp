@@ -39,7 +39,7 @@ int open_descriptors_on(const std::filesystem::path& file) {
 
 TEST_CASE("a fresh line is exported then set active_low then direction with its safe level") {
   Rig rig(pi_kernel());
-  auto line = rig.backend()->open_output(kGpio17, {}, false);
+  auto line = rig.open(kGpio17);
   CHECK(rig.event_kinds(529) ==
         std::vector<std::string>{"export", "active_low 0", "direction low"});
   CHECK(rig.kernel.direction(529) == "out");
@@ -49,29 +49,29 @@ TEST_CASE("a fresh line is exported then set active_low then direction with its 
 
 TEST_CASE("active-low is written before direction so an active-low line starts high") {
   Rig rig(pi_kernel());
-  auto line = rig.backend()->open_output(kGpio17, active_low(), false);
+  auto line = rig.open(kGpio17, active_low());
   CHECK(rig.event_kinds(529) ==
         std::vector<std::string>{"export", "active_low 1", "direction high", "level 1"});
-  line->set(true);
+  line.set(0, true);
   CHECK(rig.kernel.physical_level(529) == false);
-  line->set(false);
+  line.set(0, false);
   CHECK(rig.kernel.physical_level(529) == true);
 }
 
 TEST_CASE("set drives the logical level through one value descriptor kept open") {
   Rig rig(pi_kernel());
-  auto line = rig.backend()->open_output(kGpio17, {}, false);
+  auto line = rig.open(kGpio17);
   const auto value =
       rig.mount.mountpoint() / "devices/platform/fake-gpio.0/gpiochip0/gpio/gpio529/value";
   CHECK(open_descriptors_on(value) == 1);
   for (int i = 0; i < 3; ++i) {
-    line->set(true);
+    line.set(0, true);
     CHECK(rig.kernel.physical_level(529) == true);
-    line->set(false);
+    line.set(0, false);
     CHECK(rig.kernel.physical_level(529) == false);
   }
   CHECK(open_descriptors_on(value) == 1);
-  line.reset();
+  (void)line.release();
   CHECK(open_descriptors_on(value) == 0);
   CHECK(rig.kernel.exported(529));  // kept exported so a restart adopts it
 }
@@ -82,7 +82,7 @@ TEST_CASE("an existing export is adopted and its settings are made ours") {
   // edge detection is off.
   config.exported = {{529, false, false, false, "both"}};
   Rig rig(config);
-  auto line = rig.backend()->open_output(kGpio17, active_low(), false);
+  auto line = rig.open(kGpio17, active_low());
   CHECK(rig.logged("GPIO 529 is already exported: adopting"));
   CHECK(rig.logged("edge: was 'both', setting 'none'"));
   CHECK(rig.event_kinds(529) ==
@@ -97,7 +97,7 @@ TEST_CASE("EBUSY with the line already exported by someone else is adopted") {
   // Another process exports it between our check and our write: the kernel says EBUSY.
   auto backend = rig.backend();
   REQUIRE(rig.kernel.write_export("529") == 0);
-  auto line = backend->open_output(kGpio17, {}, false);
+  auto line = hal::open_lines(*backend, std::span(&kGpio17, 1), {});
   CHECK(rig.kernel.direction(529) == "out");
 }
 
@@ -105,7 +105,7 @@ TEST_CASE("EBUSY without an export means a driver owns the line: fatal and named
   auto config = pi_kernel();
   config.busy = {{529, "led0"}};
   Rig rig(config);
-  CHECK(error_of([&] { (void)rig.backend()->open_output(kGpio17, {}, false); }) ==
+  CHECK(error_of([&] { (void)rig.open(kGpio17); }) ==
         "GPIO 529: cannot be exported: gpiochip0 [pinctrl-bcm2711] offset 17 (global 529) is "
         "busy: Device or resource busy; owned by a kernel driver or another process (see "
         "gpioinfo, or /sys/kernel/debug/gpio)");
@@ -114,8 +114,7 @@ TEST_CASE("EBUSY without an export means a driver owns the line: fatal and named
 
 TEST_CASE("EINVAL lists the chips and suggests the renumbered global number") {
   Rig rig(pi_kernel());
-  const std::string message =
-      error_of([&] { (void)rig.backend()->open_output(hal::parse_line_spec("17"), {}, false); });
+  const std::string message = error_of([&] { (void)rig.open(hal::parse_line_spec("17")); });
   CHECK(message == (rig.mount.mountpoint() / "class/gpio/export").string() +
                        ": the kernel rejected GPIO 17: Invalid argument; no chip provides it; "
                        "chips found: gpiochip0 [pinctrl-bcm2711] global 512-569, gpiochip1 "
@@ -127,9 +126,10 @@ TEST_CASE("EINVAL lists the chips and suggests the renumbered global number") {
 TEST_CASE("a missing class/gpio directory or export file is named with what to do") {
   test_support::TempDir empty;
   hal::BackendOptions options;
-  options.sysfs_root = empty.path();
+  options.settings.set(hal::kSysfsRootSetting, std::string(empty.path()));
   auto backend = hal::make_backend("sysfs", options);
-  const std::string missing_dir = error_of([&] { (void)backend->open_output(kGpio17, {}, false); });
+  const std::string missing_dir =
+      error_of([&] { (void)hal::open_lines(*backend, std::span(&kGpio17, 1), {}); });
   CHECK(missing_dir == (empty.path() / "class/gpio").string() +
                            ": does not exist or cannot be accessed: No such file or directory; "
                            "the kernel has no sysfs GPIO interface (CONFIG_GPIO_SYSFS), /sys is "
@@ -139,7 +139,7 @@ TEST_CASE("a missing class/gpio directory or export file is named with what to d
   auto config = pi_kernel();
   config.has_export_file = false;
   Rig rig(config);
-  CHECK(error_of([&] { (void)rig.backend()->open_output(kGpio17, {}, false); }) ==
+  CHECK(error_of([&] { (void)rig.open(kGpio17); }) ==
         (rig.mount.mountpoint() / "class/gpio/export").string() +
             ": is missing: No such file or directory; this kernel offers neither the legacy "
             "sysfs export nor the per-chip one (Linux 6.17+); use --backend gpiod");
@@ -150,7 +150,7 @@ TEST_CASE("after export the backend waits for udev to make the attributes writab
   config.udev_delay = 300ms;
   Rig rig(config);
   const auto before = std::chrono::steady_clock::now();
-  auto line = rig.backend()->open_output(kGpio17, {}, false);
+  auto line = rig.open(kGpio17);
   CHECK(std::chrono::steady_clock::now() - before >= 300ms);
   CHECK(rig.kernel.direction(529) == "out");
   CHECK(rig.event_kinds(529).front() == "export");
@@ -160,9 +160,8 @@ TEST_CASE("attributes still unwritable after --permission-wait are fatal, named,
   auto config = pi_kernel();
   config.udev_delay = 5000ms;
   Rig rig(config);
-  rig.options.permission_wait = 200ms;
-  const std::string message =
-      error_of([&] { (void)rig.backend()->open_output(kGpio17, {}, false); });
+  rig.options.settings.set("permission-wait", std::chrono::nanoseconds(200ms));
+  const std::string message = error_of([&] { (void)rig.open(kGpio17); });
   CHECK(message.find("/gpio529/active_low: cannot be opened for writing: Permission denied; run "
                      "as root, or as a member of the group that udev gives /sys/class/gpio") !=
         std::string::npos);
@@ -172,19 +171,19 @@ TEST_CASE("attributes still unwritable after --permission-wait are fatal, named,
 
 TEST_CASE("--unexport releases the export when the line is destroyed") {
   Rig rig(pi_kernel());
-  rig.options.unexport_on_release = true;
-  auto line = rig.backend()->open_output(kGpio17, {}, false);
+  rig.options.settings.set("unexport", true);
+  auto line = rig.open(kGpio17);
   CHECK(rig.kernel.exported(529));
-  line.reset();
+  (void)line.release();
   CHECK_FALSE(rig.kernel.exported(529));
   CHECK(rig.logged("unexported GPIO 529"));
 }
 
 TEST_CASE("a chip that goes away makes the next set fail with ENODEV and a hint") {
   Rig rig(pi_kernel());
-  auto line = rig.backend()->open_output(kGpio17, {}, false);
+  auto line = rig.open(kGpio17);
   REQUIRE(rig.kernel.remove_chip("pinctrl-bcm2711"));
-  const std::string message = error_of([&] { line->set(true); });
+  const std::string message = error_of([&] { line.set(0, true); });
   CHECK(message.find("/gpio529/value: writing '1' failed: No such device; the GPIO chip went "
                      "away (driver unbound or device removed)") != std::string::npos);
 }
@@ -193,19 +192,60 @@ TEST_CASE("drive and bias settings are refused: sysfs cannot set them") {
   Rig rig(pi_kernel());
   hal::LineSettings settings;
   settings.drive = hal::Drive::OpenDrain;
-  CHECK(error_of([&] { (void)rig.backend()->open_output(kGpio17, settings, false); }) ==
+  CHECK(error_of([&] { (void)rig.open(kGpio17, settings); }) ==
         "line '529': the sysfs interface cannot set drive or bias; use --backend gpiod for "
         "open-drain, open-source and pull settings");
 }
 
 TEST_CASE("a line another gpio-blinkd drives is refused instead of fought over") {
   Rig rig(pi_kernel());
-  auto first = rig.backend()->open_output(kGpio17, {}, false);
-  CHECK(error_of([&] { (void)rig.backend()->open_output(kGpio17, {}, false); }) ==
+  auto first = rig.open(kGpio17);
+  CHECK(error_of([&] { (void)rig.open(kGpio17); }) ==
         "GPIO 529: is already driven by another gpio-blinkd: Device or resource busy; stop that "
         "instance first; two blinkers on one line fight");
-  first->set(true);
+  first.set(0, true);
   CHECK(rig.kernel.physical_level(529) == true);  // the first keeps its line
-  first.reset();
-  CHECK_NOTHROW((void)rig.backend()->open_output(kGpio17, {}, false));  // free again
+  (void)first.release();
+  CHECK_NOTHROW((void)rig.open(kGpio17));  // free again
+}
+
+TEST_CASE("on-exit: keep leaves the export at off, release unexports, park is refused") {
+  Rig rig(pi_kernel());
+  hal::LineSettings release;
+  release.on_exit = hal::OnExit::Release;
+  {
+    auto kept = rig.open(hal::parse_line_spec("529"));
+    auto released = rig.open(hal::parse_line_spec("530"), release);
+    kept.set(0, true);
+    released.set(0, true);
+  }
+  CHECK(rig.kernel.exported(529));
+  CHECK(rig.kernel.physical_level(529) == false);
+  CHECK_FALSE(rig.kernel.exported(530));
+  CHECK(rig.event_kinds(530).back() == "unexport");
+  CHECK(rig.logged("line '529': off, export kept for a restart to adopt"));
+  CHECK(rig.logged("line '530': off, unexported"));
+  hal::LineSettings park;
+  park.on_exit = hal::OnExit::Park;
+  CHECK(error_of([&] { (void)rig.open(hal::parse_line_spec("531"), park); }) ==
+        "line '531': --on-exit park needs a bias, which the sysfs interface cannot set; use "
+        "--backend gpiod, or keep (the default) or release");
+  CHECK_FALSE(rig.kernel.exported(531));
+}
+
+TEST_CASE("lines opened before a failing one are off and released when open fails") {
+  auto config = pi_kernel();
+  config.busy = {{531, "led0"}};
+  Rig rig(config);
+  const std::vector<hal::LineSpec> specs{hal::parse_line_spec("529"), hal::parse_line_spec("530"),
+                                         hal::parse_line_spec("531")};
+  hal::LineSettings active_low_release;
+  active_low_release.active_low = true;
+  active_low_release.on_exit = hal::OnExit::Release;
+  CHECK(error_of([&] {
+          (void)hal::open_lines(*rig.backend(), specs, active_low_release);
+        }).starts_with("GPIO 531: cannot be exported"));
+  CHECK_FALSE(rig.kernel.exported(529));
+  CHECK_FALSE(rig.kernel.exported(530));
+  CHECK(rig.logged("line '529': off, unexported"));
 }

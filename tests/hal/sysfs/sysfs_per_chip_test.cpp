@@ -27,24 +27,23 @@ hal::LineSettings active_low() {
 
 TEST_CASE("without the legacy export a line is exported by offset through chipX") {
   Rig rig(per_chip_kernel());
-  auto line = rig.backend()->open_output(hal::parse_line_spec("gpiochip0:17"), {}, false);
+  auto line = rig.open(hal::parse_line_spec("gpiochip0:17"));
   CHECK(rig.event_kinds(529) == std::vector<std::string>{"export", "direction low"});
   CHECK(rig.logged("exported gpiochip0 line 17"));
   CHECK(rig.logged("(per-chip sysfs ABI)"));
-  line->set(true);
+  line.set(0, true);
   CHECK(rig.kernel.physical_level(529) == true);
-  line->set(false);
+  line.set(0, false);
   CHECK(rig.kernel.physical_level(529) == false);
 }
 
 TEST_CASE("the per-chip ABI has no active_low: the backend inverts the level itself") {
   Rig rig(per_chip_kernel());
-  auto line =
-      rig.backend()->open_output(hal::parse_line_spec("pinctrl-bcm2711:4"), active_low(), false);
+  auto line = rig.open(hal::parse_line_spec("pinctrl-bcm2711:4"), active_low());
   CHECK(rig.kernel.physical_level(516) == true);  // off
-  line->set(true);
+  line.set(0, true);
   CHECK(rig.kernel.physical_level(516) == false);
-  line->set(false);
+  line.set(0, false);
   CHECK(rig.kernel.physical_level(516) == true);
   CHECK(rig.kernel.active_low(516) == false);  // the kernel was never asked
 }
@@ -53,11 +52,11 @@ TEST_CASE("an existing per-chip export is adopted and --unexport releases it by 
   auto config = per_chip_kernel();
   config.exported = {{573, true, true}};
   Rig rig(config);
-  rig.options.unexport_on_release = true;
-  auto line = rig.backend()->open_output(hal::parse_line_spec("gpiochip1:3"), {}, false);
+  rig.options.settings.set("unexport", true);
+  auto line = rig.open(hal::parse_line_spec("gpiochip1:3"));
   CHECK(rig.logged("gpiochip1 line 3 is already exported: adopting"));
   CHECK(rig.kernel.physical_level(573) == false);
-  line.reset();
+  (void)line.release();
   CHECK_FALSE(rig.kernel.exported(573));
   CHECK(rig.logged("unexported gpiochip1 line 3"));
 }
@@ -67,16 +66,13 @@ TEST_CASE("per-chip export errors name the chip and the offset") {
   config.busy = {{529, "led0"}};
   config.invalid = {530};
   Rig rig(config);
-  CHECK(error_of([&] {
-          (void)rig.backend()->open_output(hal::parse_line_spec("gpiochip0:17"), {}, false);
-        })
+  CHECK(error_of([&] { (void)rig.open(hal::parse_line_spec("gpiochip0:17")); })
             .starts_with("gpiochip0 line 17: cannot be exported: gpiochip0 [pinctrl-bcm2711] "
                          "offset 17 is busy: Device or resource busy"));
-  CHECK(error_of([&] {
-          (void)rig.backend()->open_output(hal::parse_line_spec("gpiochip0:18"), {}, false);
-        }) == (rig.mount.mountpoint() / "class/gpio/chip0/export").string() +
-                  ": the kernel rejected offset 18: Invalid argument; the line is masked or "
-                  "does not exist on this chip");
+  CHECK(error_of([&] { (void)rig.open(hal::parse_line_spec("gpiochip0:18")); }) ==
+        (rig.mount.mountpoint() / "class/gpio/chip0/export").string() +
+            ": the kernel rejected offset 18: Invalid argument; the line is masked or "
+            "does not exist on this chip");
 }
 
 TEST_CASE("global numbers need bases, which a per-chip-only kernel does not show") {
@@ -95,7 +91,7 @@ TEST_CASE("with both ABIs the legacy one is used, with the kernel's active_low")
   auto config = per_chip_kernel();
   config.legacy_abi = true;
   Rig rig(config);
-  auto line = rig.backend()->open_output(hal::parse_line_spec("gpiochip0:17"), active_low(), false);
+  auto line = rig.open(hal::parse_line_spec("gpiochip0:17"), active_low());
   CHECK(rig.kernel.active_low(529) == true);
   CHECK(rig.logged("exported GPIO 529"));
 }

@@ -84,9 +84,9 @@ TEST_CASE("a chip attribute that is not a number is named with its content") {
   test_support::write_file(tree.path() / "class/gpio/gpiochip512/ngpio", "58\n");
   test_support::write_file(tree.path() / "class/gpio/gpiochip512/label", "x\n");
   hal::BackendOptions options;
-  options.sysfs_root = tree.path();
+  options.settings.set(hal::kSysfsRootSetting, std::string(tree.path()));
   CHECK(error_of([&] {
           (void)hal::make_backend("sysfs", options)->resolve(hal::parse_line_spec("x:1"));
         }) == (tree.path() / "class/gpio/gpiochip512/base").string() +
-                  ": holds 'five hundred', expected an unsigned number");
+                  ": holds 'five hundred', expected a whole number from 0 to 2147483647");
 }

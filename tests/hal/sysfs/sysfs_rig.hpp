@@ -18,14 +18,20 @@ struct Rig {
   explicit Rig(fake_sysfs::KernelConfig config)
       : kernel(std::move(config)), mount(kernel, dir.path() / "sys") {
     std::filesystem::create_directories(dir.path() / "dev");
-    options.sysfs_root = mount.mountpoint();
-    options.dev_root = dir.path() / "dev";
-    options.permission_wait = std::chrono::milliseconds(1000);
+    options.settings.set(hal::kSysfsRootSetting, std::string(mount.mountpoint()));
+    options.settings.set(hal::kDevRootSetting, std::string(dir.path() / "dev"));
+    options.settings.set("permission-wait",
+                         std::chrono::nanoseconds(std::chrono::milliseconds(1000)));
     options.log = [this](hal::LogLevel, std::string_view message) { log.emplace_back(message); };
   }
 
   [[nodiscard]] std::unique_ptr<hal::Backend> backend() const {
     return hal::make_backend("sysfs", options);
+  }
+  // Resolve and open one line (its index in the Lines is 0).
+  [[nodiscard]] hal::Lines open(const hal::LineSpec& spec,
+                                const hal::LineSettings& settings = {}) const {
+    return hal::open_lines(*backend(), std::span(&spec, 1), settings);
   }
   [[nodiscard]] std::vector<std::string> event_kinds(unsigned number) const {
     std::vector<std::string> kinds;

@@ -36,7 +36,7 @@ if case_wanted blink-timing; then
     libgpiod_as_built
     timing_run_and_check "$C" gblink
     log_has "stderr: requested through the chardev by libgpiod" "$T/timing.log" \
-        "line '$C:0': $C [blinkd-gblink] offset 0 (global $B) requested as an output by 'gpio-blinkd', off (libgpiod $LIBGPIOD)"
+        "line '$C:0': $C [blinkd-gblink] offset 0 (global $B) requested as an output by 'gpio-blinkd', off (libgpiod $LIBGPIOD, 1 request for this chip)"
     line_free "line released after the exit (chardev line info)" "$C" 0
     case_end
 fi
@@ -152,7 +152,7 @@ if case_wanted chip-removed; then
         echo "  exit seen ${BLINKD_WAIT_MS} ms after live=0 returned"
         check_eq "exit status (1, not a crash or our SIGKILL)" "$BLINKD_RC" 1
         at_most "exit within one period (ms)" "$BLINKD_WAIT_MS" 400
-        log_has "stderr: setting the removed line failed" "$T/gone.log" "/dev/$GONE line 0: setting it o"
+        log_has "stderr: setting the removed line failed" "$T/gone.log" "(/dev/$GONE line 0): setting failed"
         if grep -qE "(No such device|Input/output error); the GPIO chip went away" "$T/gone.log"; then
             check "stderr: ENODEV/EIO, the chip went away" true
         else

@@ -283,7 +283,7 @@ if case_wanted no-uapi-v1; then
         count_run no-v1 "$(both 0 0)" "$R0:0"
         toggled "libgpiod $LIBGPIOD blinks $R0:0 without the uAPI v1" 1 2
         toggled "bank1 line 0 untouched" 2 0
-        log_has "stderr: requested through libgpiod $LIBGPIOD" "$RUN_LOG" "requested as an output by 'gpio-blinkd', off (libgpiod $LIBGPIOD)"
+        log_has "stderr: requested through libgpiod $LIBGPIOD" "$RUN_LOG" "requested as an output by 'gpio-blinkd', off (libgpiod $LIBGPIOD, 1 request for this chip)"
     fi
     DL_WRAP=
     libgpiod_as_built
