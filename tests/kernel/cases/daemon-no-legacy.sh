@@ -63,7 +63,7 @@ if case_wanted no-legacy-gpiod; then
         toggled "$R0:1 blinks" 1 2
         toggled "the other bank's line 1 untouched" 2 0
         log_has "stderr: requested through libgpiod $LIBGPIOD" "$RUN_LOG" "line '$R0:1': $R0 [blinkd-nl-a] offset 1"
-        log_has "stderr: the request" "$RUN_LOG" "requested as an output by 'gpio-blinkd', off (libgpiod $LIBGPIOD)"
+        log_has "stderr: the request" "$RUN_LOG" "requested as an output by 'gpio-blinkd', off (libgpiod $LIBGPIOD"
     fi
     libgpiod_as_built
     case_end
