@@ -53,10 +53,12 @@ if case_wanted active-low; then
     within "L4 low (= on) time (ms)" "$(wave_get "$W4" low_ms)" 200 30
     at_most "time L4 has the same level as L1 (per mille, want inverse)" "$(same_permille "$T/multi.wave" 1 4)" 50
     # --active-low for all lines, --count 2: idle 0, export as off = high,
-    # on = low, off = high, on = low, off = high
+    # on = low, off = high, on = low, off = high. The first on-edge 300 ms after the
+    # start: without a phase it follows the export within microseconds, and the sampler
+    # (gaps up to 12 ms under TCG) could miss the high in between.
     sample_start "$T/al.wave" 15000 "$(sim_path blink 5)" "$(sim_path blink 6)"
     usleep 100000
-    blinkd_start "$T/al.log" --active-low --on 150ms --off 150ms --count 2 "$C:5" "$C:6,active-high"
+    blinkd_start "$T/al.log" --active-low --on 150ms --off 150ms --phase 300ms --count 2 "$C:5" "$C:6,active-high"
     blinkd_wait "$BLINKD_PID" 6000
     sample_stop
     w5=$(wave "$T/al.wave" 1)

@@ -291,6 +291,11 @@ grab_lines() {
     return 0
 }
 
+# requests_for V2 V1: how many line requests the daemon makes for a set of lines: V2
+# through libgpiod 2 (one per chip), V1 through libgpiod 1.6 (one per chip and setting
+# group: the uAPI v1 sets flags such as active-low per request)
+requests_for() { if [ "${LIBGPIOD_MAJOR:-}" = 1 ]; then echo "$2"; else echo "$1"; fi; }
+
 # grab_release: closes the grabbed requests (the lines are released)
 grab_release() {
     [ -n "${GRAB_PID:-}" ] || return 0
