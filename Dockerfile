@@ -44,8 +44,15 @@ RUN set -eu; \
     apt-get update; \
     DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
         "$compiler" cmake ninja-build \
-        "libgpiod-dev:$arch" "libfmt-dev:$arch" "pkgconf:$arch"; \
+        "libfmt-dev:$arch" "pkgconf:$arch"; \
     rm -rf /var/lib/apt/lists/*
+
+# libgpiod 2 (uAPI v2), which the binary links: Debian 13's static libgpiod-dev for the
+# target, fetched through a private apt state (bookworm has libgpiod 1.6 only), where
+# the release-static preset looks for it.
+ENV BLINKD_CACHE=/var/cache/gpio-blinkd
+COPY scripts/fetch-libgpiod2 /usr/local/bin/
+RUN set -eu; . /target.env; fetch-libgpiod2 "$arch"
 
 WORKDIR /src
 # Only what the build reads, so editing docs or tests does not rebuild the binary.

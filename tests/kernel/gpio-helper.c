@@ -58,6 +58,14 @@
  *       (gpiolib-cdev.c's gpio_ioctl() compiles those branches out and returns
  *       -EINVAL for a command it does not know).  Everything else, the v2 uAPI
  *       and GPIO_GET_CHIPINFO_IOCTL included, passes.
+ *   gpio-no-legacy-sysfs CMD [ARG...]
+ *       Run CMD in a mount namespace of its own in which /sys/class/gpio is a
+ *       tmpfs holding only the kernel's chipN links (the per-chip sysfs ABI of
+ *       Linux 6.17+): no export, unexport, gpiochipBASE or gpioN, what a kernel
+ *       built without CONFIG_GPIO_SYSFS_LEGACY shows.  The links are copied when
+ *       CMD starts: create the chips first.  The exports CMD makes through
+ *       chipN/export are real (the kernel also makes its legacy gpioN, which
+ *       CMD cannot see).
  *
  * Errors are printed as "errno=N NAME (text)".  Written for this project.
  */
@@ -72,12 +80,14 @@
 #include <linux/gpio.h>
 #include <linux/seccomp.h>
 #include <poll.h>
+#include <sched.h>
 #include <signal.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <time.h>
@@ -104,7 +114,8 @@ static int usage(void)
 		"       gpio-fdtest PATH\n"
 		"       gpio-grabfd PID\n"
 		"       gpio-runas UID GID[,GID...] CMD [ARG...]\n"
-		"       gpio-no-uapi-v1 CMD [ARG...]\n");
+		"       gpio-no-uapi-v1 CMD [ARG...]\n"
+		"       gpio-no-legacy-sysfs CMD [ARG...]\n");
 	return 2;
 }
 
@@ -669,6 +680,61 @@ static int cmd_no_uapi_v1(int argc, char **argv)
 	return 126;
 }
 
+static int cmd_no_legacy_sysfs(int argc, char **argv)
+{
+	static const char class_dir[] = "/sys/class/gpio";
+	char names[64][16], targets[64][256], path[64];
+	struct dirent *entry;
+	int n = 0, i;
+	DIR *dir;
+
+	if (argc < 2)
+		return usage();
+	dir = opendir(class_dir);
+	if (!dir)
+		return die_errno("opendir /sys/class/gpio");
+	while ((entry = readdir(dir)) != NULL && n < 64) {
+		ssize_t len;
+
+		if (strncmp(entry->d_name, "chip", 4) != 0 || !entry->d_name[4] ||
+		    strlen(entry->d_name) >= sizeof(names[0]) ||
+		    strspn(entry->d_name + 4, "0123456789") != strlen(entry->d_name + 4))
+			continue;
+		snprintf(path, sizeof(path), "%s/%.15s", class_dir, entry->d_name);
+		len = readlink(path, targets[n], sizeof(targets[n]) - 1);
+		if (len < 0) {
+			closedir(dir);
+			return die_errno("readlink of a chipN link");
+		}
+		targets[n][len] = '\0';
+		snprintf(names[n], sizeof(names[n]), "%.15s", entry->d_name);
+		n++;
+	}
+	closedir(dir);
+	if (n == 0) {
+		fprintf(stderr, "%s: no chipN in %s: the kernel has no per-chip sysfs ABI (Linux 6.17+)\n",
+			prog, class_dir);
+		return 126;
+	}
+	/* Private, so the tmpfs never shows outside; the links stay relative, resolved
+	 * from /sys/class/gpio as before. */
+	if (unshare(CLONE_NEWNS) != 0 || mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) != 0 ||
+	    mount("no-legacy-gpio", class_dir, "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, "mode=0755") != 0) {
+		fprintf(stderr, "%s: hiding the legacy sysfs ABI: %s\n", prog, strerror(errno));
+		return 126;
+	}
+	for (i = 0; i < n; i++) {
+		snprintf(path, sizeof(path), "%s/%.15s", class_dir, names[i]);
+		if (symlink(targets[i], path) != 0) {
+			fprintf(stderr, "%s: symlink %s: %s\n", prog, path, strerror(errno));
+			return 126;
+		}
+	}
+	execvp(argv[1], argv + 1);
+	fprintf(stderr, "%s: exec %s: %s\n", prog, argv[1], strerror(errno));
+	return 126;
+}
+
 static int dispatch(const char *name, int argc, char **argv)
 {
 	static const struct { const char *name; int (*fn)(int, char **); } cmds[] = {
@@ -677,7 +743,7 @@ static int dispatch(const char *name, int argc, char **argv)
 		{ "gpio-write", cmd_write },       { "gpio-fdtest", cmd_fdtest },
 		{ "gpio-sample-all", cmd_sample_all }, { "gpio-now", cmd_now },
 		{ "gpio-grabfd", cmd_grabfd },     { "gpio-runas", cmd_runas },
-		{ "gpio-no-uapi-v1", cmd_no_uapi_v1 },
+		{ "gpio-no-uapi-v1", cmd_no_uapi_v1 }, { "gpio-no-legacy-sysfs", cmd_no_legacy_sysfs },
 	};
 	size_t i;
 

@@ -69,15 +69,24 @@ _qg_key() {
 }
 
 # --- generic -------------------------------------------------------------------
-# /sys/kernel/debug/gpio lines look like
+# The base of gpiochipN. Up to 6.x, /sys/kernel/debug/gpio names each chip's range:
 #   gpiochip1: GPIOs 1016-1023, parent: platform/gpio-sim.0, gpio-sim-bank0:
+# later kernels print no range ("gpiochip1: 8 GPIOs, parent: ..."): then the legacy
+# sysfs chip (class/gpio/gpiochipBASE) of the same parent device with the same label
+# and line count (gpio-sim refuses equal labels within one device).
 gpio_chip_base() {
-    awk -v c="$1:" '$1 == c { split($3, r, "-"); print r[1]; f = 1; exit } END { exit !f }' \
+    awk -v c="$1:" '$1 == c && $2 == "GPIOs" { split($3, r, "-"); print r[1]; f = 1; exit } END { exit !f }' \
         /sys/kernel/debug/gpio && return 0
-    # fallback: sysfs class (gpiochipBASE whose device is .../gpiochipN)
-    for d in /sys/class/gpio/gpiochip*; do
-        [ -e "$d/device/$1" ] || [ "$(basename "$(readlink -f "$d/device")")" = "$1" ] || continue
-        cat "$d/base"
+    _gb_parent=$(readlink -f "/sys/bus/gpio/devices/$1/..")
+    _gb_info=$(gpio-chipinfo "/dev/$1")
+    _gb_label=$(echo "$_gb_info" | sed -n 's/.* label="\(.*\)" lines=.*/\1/p')
+    _gb_lines=$(echo "$_gb_info" | sed -n 's/.* lines=\([0-9]*\).*/\1/p')
+    for _gb_d in /sys/class/gpio/gpiochip*; do
+        [ -e "$_gb_d/base" ] || continue
+        [ "$(readlink -f "$_gb_d/device")" = "$_gb_parent" ] || continue
+        [ "$(cat "$_gb_d/label")" = "$_gb_label" ] || continue
+        [ "$(cat "$_gb_d/ngpio")" = "$_gb_lines" ] || continue
+        cat "$_gb_d/base"
         return 0
     done
     _qg_err "cannot find the base of $1"
@@ -85,8 +94,7 @@ gpio_chip_base() {
 }
 
 gpio_chip_ngpio() {
-    awk -v c="$1:" '$1 == c { split($3, r, "-"); sub(",", "", r[2]); print r[2] - r[1] + 1; f = 1; exit }
-                    END { exit !f }' /sys/kernel/debug/gpio
+    gpio-chipinfo "/dev/$1" | sed -n 's/.* lines=\([0-9]*\).*/\1/p'
 }
 
 gpio_chip_by_label() {
@@ -214,6 +222,8 @@ mockup_load() {
     _named=
     if [ "${1:-}" = --named ]; then _named=gpio_mockup_named_lines=1; shift; fi
     _ranges=$(echo "$*" | tr ' ' ',')
+    [ -f /lib/modules/gpio-mockup.ko ] ||
+        { _qg_err "gpio-mockup is not available for this kernel ($QG_KERNEL_RELEASE does not ship it)"; return 1; }
     mockup_unload || return 1
     # shellcheck disable=SC2086
     insmod /lib/modules/gpio-mockup.ko "gpio_mockup_ranges=$_ranges" $_named || return 1

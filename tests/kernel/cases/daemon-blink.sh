@@ -1,6 +1,7 @@
 #!/bin/sh
 # daemon-blink.sh - guest script: gpio-blinkd --backend sysfs blinking real
-# gpio-sim lines (timing, several lines with phases, active-low, SIGTERM).
+# gpio-sim lines (timing, several lines with phases, active-low, SIGTERM), through the
+# legacy sysfs ABI or, with SYSFS_ABI=chip (group chip-blink), the per-chip one.
 # Every level is read from outside the daemon, through gpio-sim's
 # sim_gpioX/value (the level the simulated pin is really driven to).
 # Run by tests/kernel/cases/run-guest-group; by hand:
@@ -36,15 +37,28 @@ fi
 
 if case_wanted active-low; then
     case_begin active-low "active-low: the physical level is the inverse of the logical one (per line and --active-low)"
-    check_eq "L4 sysfs active_low" "$(cat "/sys/class/gpio/gpio$((SIM_BLINK_BASE + 4))/active_low" 2>&1)" 1
+    if [ "${SYSFS_ABI:-}" = chip ]; then
+        # The per-chip ABI has no active_low: the daemon inverts the level itself, and
+        # the kernel, asked nothing, shows active_low 0 in the same export's legacy view.
+        L4=$(sysfs_line_dir "$C" 4 $((SIM_BLINK_BASE + 4)))
+        check "L4 exported through the per-chip ABI ($L4)" test -d "$L4"
+        check "$L4 has no active_low" test ! -e "$L4/active_low"
+        check_eq "L4 legacy view's active_low (the kernel was not asked)" \
+            "$(cat "/sys/class/gpio/gpio$((SIM_BLINK_BASE + 4))/active_low" 2>&1)" 0
+        log_has "stderr: L4 active-low in the per-chip ABI" "$T/multi.log" "offset 4 is an output, off, active-low (per-chip sysfs ABI)"
+    else
+        check_eq "L4 sysfs active_low" "$(cat "/sys/class/gpio/gpio$((SIM_BLINK_BASE + 4))/active_low" 2>&1)" 1
+    fi
     check_eq "L4 goes high first (off = high), then blinks" "$(wave_get "$W4" levels | cut -c1-3)" 010
     within "L4 low (= on) time (ms)" "$(wave_get "$W4" low_ms)" 200 30
     at_most "time L4 has the same level as L1 (per mille, want inverse)" "$(same_permille "$T/multi.wave" 1 4)" 50
     # --active-low for all lines, --count 2: idle 0, export as off = high,
-    # on = low, off = high, on = low, off = high
+    # on = low, off = high, on = low, off = high. The first on-edge 300 ms after the
+    # start: without a phase it follows the export within microseconds, and the sampler
+    # (gaps up to 12 ms under TCG) could miss the high in between.
     sample_start "$T/al.wave" 15000 "$(sim_path blink 5)" "$(sim_path blink 6)"
     usleep 100000
-    blinkd_start "$T/al.log" --active-low --on 150ms --off 150ms --count 2 "$C:5" "$C:6,active-high"
+    blinkd_start "$T/al.log" --active-low --on 150ms --off 150ms --phase 300ms --count 2 "$C:5" "$C:6,active-high"
     blinkd_wait "$BLINKD_PID" 6000
     sample_stop
     w5=$(wave "$T/al.wave" 1)

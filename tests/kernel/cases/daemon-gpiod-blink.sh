@@ -84,7 +84,9 @@ if case_wanted active-low; then
     AL_PID=$BLINKD_PID
     blinkd_ready "$T/al.log"
     grab_lines "$AL_PID"
-    check_eq "requests kept open across the exit" "$GRAB_N" 2
+    # one request per chip through uAPI v2, one per setting group (active-low or not)
+    # through libgpiod 1.6's v1 requests
+    check_eq "requests kept open across the exit" "$GRAB_N" "$(requests_for 1 2)"
     blinkd_wait "$AL_PID" 6000
     sample_stop
     al_after=$(levels 5 6)
@@ -104,7 +106,7 @@ if case_wanted sigterm-safe-level; then
     case_begin sigterm-safe-level "SIGTERM while lines are on: every line goes to its safe level (active-low = high), exit 0, lines released"
     check "daemon still running" kill -0 "$MULTI_PID"
     grab_lines "$MULTI_PID"
-    check_eq "requests kept open across the exit" "$GRAB_N" 4
+    check_eq "requests kept open across the exit" "$GRAB_N" "$(requests_for 1 2)"
     # SIGTERM while L1 is on (physically high) and L4 is on (physically low)
     _deadline=$(($(gpio-now) + 2000000))
     while :; do
@@ -146,7 +148,7 @@ if case_wanted chip-removed; then
         check "daemon ready" blinkd_ready "$T/gone.log"
         grab_lines "$D"
         check_eq "requests kept open across the exit" "$GRAB_N" 2
-        check "stay line on (high) before the removal" wait_level gstay 0 1
+        check "stay line on (high) before the removal" wait_rise gstay 0
         echo 0 >"$GPIO_SIM_CFS/ggone/live"
         blinkd_wait "$D" 5000
         echo "  exit seen ${BLINKD_WAIT_MS} ms after live=0 returned"

@@ -9,6 +9,8 @@
 #   CASES    optional space-separated case ids: run only these
 #   BLINKD_LIBGPIOD_EXPECTED  optional: the libgpiod version the build was
 #            configured with (gpiod groups check that the binary has it)
+#   SYSFS_ABI  optional: chip (run-guest-group's chip-* groups): the daemon's sysfs
+#            backend runs with --sysfs-abi chip, and the cases expect the per-chip ABI
 # Set by the group scripts:
 #   BLINKD_BACKEND  the --backend that blinkd_start passes (default sysfs)
 #   DL_WRAP         optional command words run in front of the daemon (e.g.
@@ -115,9 +117,22 @@ dl_show_log() {
 blinkd_start_with() {
     _be=$1 _log=$2
     shift 2
+    if [ "$_be" = sysfs ] && [ -n "${SYSFS_ABI:-}" ]; then set -- --sysfs-abi "$SYSFS_ABI" "$@"; fi
     # shellcheck disable=SC2086  # DL_WRAP: command words, split on purpose
     ${DL_WRAP:-} "$BLINKD" --backend "$_be" "$@" </dev/null >"$_log.out" 2>"$_log" &
     BLINKD_PID=$!
+}
+
+# sysfs_line_dir CHIP OFF GLOBAL: the directory of the line's export under the ABI the
+# cases use: /sys/class/gpio/gpioGLOBAL (legacy) or /sys/class/gpio/chipN/gpioOFF
+sysfs_line_dir() {
+    if [ "${SYSFS_ABI:-}" = chip ]; then echo "/sys/class/gpio/chip${1#gpiochip}/gpio$2"
+    else echo "/sys/class/gpio/gpio$3"; fi
+}
+
+# sysfs_line_name CHIP OFF GLOBAL: how the daemon names that export in its messages
+sysfs_line_name() {
+    if [ "${SYSFS_ABI:-}" = chip ]; then echo "$1 line $2"; else echo "GPIO $3"; fi
 }
 
 # blinkd_start LOG ARGS...: the same with --backend $BLINKD_BACKEND (sysfs)
@@ -175,6 +190,10 @@ wait_level() {
     done
     return 0
 }
+
+# wait_rise NAME OFF [BANK]: waits (3 s each) for the line to be low, then high: returns
+# right after a rising edge, with most of the on-time still ahead
+wait_rise() { wait_level "$1" "$2" 0 "${3:-0}" && wait_level "$1" "$2" 1 "${3:-0}"; }
 
 # --- runs that blink a few times or must fail ------------------------------------
 # count_run NAME "SAMPLED PATHS" LINE...: the daemon blinks LINE... twice
@@ -271,6 +290,11 @@ grab_lines() {
     GRAB_N=$(sed -n 's/^READY .* grabbed=\([0-9]*\).*/\1/p' "$_gl")
     return 0
 }
+
+# requests_for V2 V1: how many line requests the daemon makes for a set of lines: V2
+# through libgpiod 2 (one per chip), V1 through libgpiod 1.6 (one per chip and setting
+# group: the uAPI v1 sets flags such as active-low per request)
+requests_for() { if [ "${LIBGPIOD_MAJOR:-}" = 1 ]; then echo "$2"; else echo "$1"; fi; }
 
 # grab_release: closes the grabbed requests (the lines are released)
 grab_release() {
@@ -404,26 +428,32 @@ same_permille() {
 }
 
 # --- chips ---------------------------------------------------------------------
-# chip_ranges: every chip as "gpiochipN [label] global A-B" (the daemon's
-# wording), one a line, from the chardev (label) and debugfs (range)
-chip_ranges() {
-    awk '/^gpiochip[0-9]+: GPIOs / { c = $1; sub(":", "", c); split($3, r, "-"); sub(",", "", r[2]); print c, r[1], r[2] }' \
-        /sys/kernel/debug/gpio | while read -r _c _a _b; do
-        _l=$(gpio-chipinfo "/dev/$_c" | sed -n 's/.* label="\(.*\)" lines=.*/\1/p')
-        echo "$_c [$_l] global $_a-$_b"
+# chip_table: every chip as "gpiochipN BASE NGPIO LABEL", one a line, from the chardev
+# (label, line count) and gpio_chip_base (debugfs, or the legacy sysfs chip on kernels
+# whose debugfs shows no ranges)
+chip_table() {
+    for _ct in /sys/bus/gpio/devices/gpiochip*; do
+        [ -e "$_ct" ] || continue
+        _ct=${_ct##*/}
+        _ct_info=$(gpio-chipinfo "/dev/$_ct")
+        echo "$_ct $(gpio_chip_base "$_ct") $(echo "$_ct_info" | sed -n 's/.* lines=\([0-9]*\).*/\1/p')" \
+            "$(echo "$_ct_info" | sed -n 's/.* label="\(.*\)" lines=.*/\1/p')"
     done
+}
+
+# chip_ranges: every chip as "gpiochipN [label] global A-B" (the daemon's wording)
+chip_ranges() {
+    chip_table | while read -r _c _b _n _l; do echo "$_c [$_l] global $_b-$((_b + _n - 1))"; done
 }
 
 # number_in_any_chip N: true when a chip covers global number N
 number_in_any_chip() {
-    awk -v n="$1" '/^gpiochip[0-9]+: GPIOs / { split($3, r, "-"); sub(",", "", r[2]); if (n >= r[1] + 0 && n <= r[2] + 0) f = 1 }
-                   END { exit !f }' /sys/kernel/debug/gpio
+    chip_table | awk -v n="$1" '{ if (n >= $2 + 0 && n < $2 + $3) f = 1 } END { exit !f }'
 }
 
 # lowest_base: the smallest base of all chips
 lowest_base() {
-    awk '/^gpiochip[0-9]+: GPIOs / { split($3, r, "-"); if (m == "" || r[1] + 0 < m) m = r[1] + 0 } END { print m }' \
-        /sys/kernel/debug/gpio
+    chip_table | awk '{ if (m == "" || $2 + 0 < m) m = $2 + 0 } END { print m }'
 }
 
 # kernel_ok DESC: no oops, BUG or warning splat in dmesg since boot
@@ -436,7 +466,7 @@ kernel_ok() {
     fi
 }
 
-echo "== $QG_ARCH kernel $QG_KERNEL_RELEASE ($QG_KERNEL_VERSION); daemon: $("$BLINKD" --version | head -n1)"
+echo "== $QG_ARCH $QG_KERNEL kernel $QG_KERNEL_RELEASE ($QG_KERNEL_VERSION); daemon: $("$BLINKD" --version | head -n1)${SYSFS_ABI:+; sysfs ABI: $SYSFS_ABI}"
 
 # One daemon, four lines of chip $1 (gpio-sim device $2): L1 plain, L2 phase=100ms,
 # L3 its own on/off, L4 active-low; global --on 200ms --off 200ms. Samples them together
