@@ -1,8 +1,11 @@
 // SPDX-License-Identifier: MIT
 #include "man_page.hpp"
 
+#include <algorithm>
+
 #include <fmt/format.h>
 
+#include "control_protocol.hpp"
 #include "hal/registry.hpp"
 
 namespace blinkd {
@@ -107,8 +110,8 @@ std::string options_section(const std::vector<OptionSpec>& table) {
                          "DUR is a number with a unit: ns, us, ms, s, m or h (250us, 500ms, "
                          "1.5s, 2m); a bare number is refused.") +
                      "\n";
-  for (const Section section :
-       {Section::Timing, Section::Lines, Section::Backend, Section::Output, Section::Actions}) {
+  for (const Section section : {Section::Timing, Section::Lines, Section::Control, Section::Backend,
+                                Section::Output, Section::Actions}) {
     body += fmt::format(".SS {}\n", section_title(section));
     if (section == Section::Backend) {
       body += roff_escape("Backends compiled into this binary:") + "\n";
@@ -145,7 +148,7 @@ std::string environment_section(const std::vector<OptionSpec>& table) {
       continue;
     }
     const std::string value = spec.flag() ? "BOOL" : spec.value_name;
-    const std::string term = bold(variable_name(spec.name)) + "=" + italic(value);
+    const std::string term = bold(variable_name(spec)) + "=" + italic(value);
     const std::string text = spec.on_command_line()
                                  ? "as " + bold(fmt::format("--{}", spec.name)) + "."
                                  : described(spec);
@@ -154,6 +157,33 @@ std::string environment_section(const std::vector<OptionSpec>& table) {
   body += tagged(bold("NOTIFY_SOCKET") + ", " + bold("WATCHDOG_USEC"),
                  roff_escape("set by systemd (Type=notify, WatchdogSec=): the daemon reports "
                              "READY=1 and STATUS= and pings the watchdog at half its interval."));
+  return body;
+}
+
+std::string control_section() {
+  std::string body =
+      roff_escape(
+          "Unless --control none, the daemon listens on a local stream socket (the socket unit's, "
+          "when systemd passes one) for one-line commands from other programs, and ") +
+      bold("gpio-blinkd ctl") + " " + italic("COMMAND") +
+      roff_escape(
+          " sends one and prints the reply: exit 0 when the daemon answered ok, 1 when it "
+          "answered error, 2 when no daemon could be reached or it did not answer in time. "
+          "ctl takes --control PATH and --timeout DUR (default 10s). The commands:") +
+      "\n";
+  for (const auto& line : protocol_help()) {
+    std::string_view text = line;
+    if (text.starts_with("help ")) {
+      text.remove_prefix(5);
+    }
+    const std::size_t gap = text.find("  ");
+    const std::string_view command = text.substr(0, gap);
+    std::string_view what = gap == std::string_view::npos ? std::string_view() : text.substr(gap);
+    what.remove_prefix(std::min(what.find_first_not_of(' '), what.size()));
+    body += tagged(bold(command), roff_escape(what) + ".");
+  }
+  body += example("gpio-blinkd ctl state error");
+  body += example("gpio-blinkd ctl identify GPIO17 30s");
   return body;
 }
 
@@ -224,6 +254,7 @@ std::vector<ManSection> man_page_sections(const std::vector<OptionSpec>& table,
       {"DESCRIPTION", description_section()},
       {"LINES", lines_section(table)},
       {"OPTIONS", options_section(table)},
+      {"CONTROL", control_section()},
       {"ENVIRONMENT", environment_section(table)},
       {"FILES", files_section(info)},
       {"EXIT STATUS", exit_status_section()},
