@@ -269,8 +269,8 @@ void add_line_settings(std::vector<OptionSpec>& table) {
       "at off; sysfs keeps the export for a restart), park (an input pulled toward off: "
       "pull-down, pull-up when active-low; gpiod) or release; default: keep on sysfs "
       "(release with --unexport), park on gpiod except where the kernel keeps released "
-      "outputs driven (Raspberry Pi), there release",
-      "default", Section::Lines, [](LineConfig& l, std::string_view v, const std::string& w) {
+      "outputs driven (Raspberry Pi), there release (also when given as 'default')",
+      "", Section::Lines, [](LineConfig& l, std::string_view v, const std::string& w) {
         l.settings.on_exit = parse_keyword<hal::OnExit>(v, w, kExits);
       }));
 }

@@ -8,7 +8,7 @@
 //   l PATH TARGET    a symbolic link to TARGET, also relative to the root
 // Paths and targets with ".." or a leading "/" are ignored, so the tree never reaches
 // the real filesystem (opening a real device, a watchdog say, is not harmless).
-// Properties: only hal::Error escapes, with a clean message; numbers are within the
+// Properties: only hal::Error escapes (the logger escapes what it names); numbers are within the
 // kernel's range and are what the files hold; chips come sorted with distinct names.
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -165,11 +165,17 @@ std::optional<unsigned> number_in(const std::string& content, unsigned max) {
   while (!text.empty() && (text.back() == '\n' || text.back() == ' ')) {
     text.pop_back();
   }
-  if (text.empty() || text.size() > 12 ||
-      text.find_first_not_of("0123456789") != std::string::npos) {
+  if (text.empty()) {
     return std::nullopt;
   }
-  const auto value = std::stoull(text);
+  std::uint64_t value = 0;
+  for (const char c : text) {
+    if (c < '0' || c > '9') {
+      return std::nullopt;
+    }
+    // Saturated far above any max, so that leading zeros cost nothing.
+    value = std::min<std::uint64_t>(value * 10 + static_cast<std::uint64_t>(c - '0'), 1ULL << 40U);
+  }
   return value <= max ? std::optional<unsigned>(static_cast<unsigned>(value)) : std::nullopt;
 }
 
