@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # gpio-blinkd as a container: a static binary alone in a FROM scratch image.
 #
 #   docker build -t gpio-blinkd .                                  # this machine's arch

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Figures for docs/benchmarks.md, measured on the kernel-like fake sysfs (FUSE), whose
 // event log timestamps every level change from outside the daemon:
 //   - system calls per toggle in steady state (strace -c, two counts subtracted)

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The loop every blink example starts as (NextThingCo's rustio among them): open the
 // value file, write, close, sleep half a period, repeat. The relative sleep lets each
 // write and wake-up add to the next deadline: the drift gpio-blinkd is measured against.

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # Compile and link settings shared by every target of the project.
 # Everything hangs on targets: call blinkd_apply_defaults(<target>) for each one.
 

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # Third-party dependencies, all from Debian packages (see scripts/setup-debian).
 
 if(BLINKD_STATIC)

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # Installation layout and packaging.
 include(GNUInstallDirs)
 

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # blinkd_add_doctest(<name> SOURCES <files...> [LIBRARIES <targets...>] [LABELS <labels...>])
 #
 # One doctest executable, registered with CTest as one test per TEST_CASE so failures

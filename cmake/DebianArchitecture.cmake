@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # blinkd_debian_architecture(<var>): the Debian architecture of the build's target
 # (amd64, arm64, armhf, armel), from its multiarch triplet.
 function(blinkd_debian_architecture var)

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # hal_add_backend(NAME <name> SOURCES <files...> [LIBRARIES <targets...>])
 #
 # Called from hal/<name>/CMakeLists.txt. Builds the backend as its own static library

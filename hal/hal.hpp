@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The hardware abstraction layer: what a GPIO output line can do and what a backend
 // can do. The daemon depends on this header (and registry.hpp) alone; a backend is a
 // folder under hal/ that implements it.

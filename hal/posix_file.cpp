@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "hal/posix_file.hpp"
 
 #include <unistd.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "hal/registry.hpp"
 
 #include <algorithm>

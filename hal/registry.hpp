@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The backends compiled into this binary, and how one is chosen. Each folder under
 // hal/ that calls hal_add_backend() in its CMakeLists.txt appears here; nothing else
 // needs to know it exists.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "hal/sysfs_attributes.hpp"
 
 #include <fcntl.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Checked access to sysfs attributes, for every backend that reads or writes sysfs:
 // every operation first checks that the path exists, and every failure names the
 // path, the errno and what to do.

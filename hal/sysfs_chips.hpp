@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The GPIO chips as the legacy sysfs interface shows them (/sys/class/gpio/gpiochipB,
 // named by their base), matched to their character-device names (gpiochipN) so one
 // CHIP:OFFSET means the same line whichever backend drives it.

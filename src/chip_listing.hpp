@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // --list: the chips and lines a backend sees, in the spirit of gpioinfo, plus the
 // global number the sysfs interface would use for each line.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // One line per event on stderr. Under systemd (stderr is the journal stream) each line
 // starts with a <N> syslog priority instead of a timestamp, since journald stamps and
 // filters by priority itself.

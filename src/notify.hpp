@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The systemd notification protocol (sd_notify(3)): datagrams to $NOTIFY_SOCKET.
 // Debian ships no static libsystemd, and the protocol is small and stable.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The real clock and signals. SIGTERM, SIGINT, SIGHUP and SIGUSR1 stay blocked except
 // while the loop sleeps in ppoll(2), which unblocks them atomically: a signal is never
 // lost between checking for it and going to sleep, even as PID 1 in a container.

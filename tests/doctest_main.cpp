@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // doctest's main, plus one rule: a run that executes no test case fails. CTest runs
 // each TEST_CASE by name; a name that stops matching must not pass silently.
 #define DOCTEST_CONFIG_IMPLEMENT

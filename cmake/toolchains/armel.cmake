@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # Debian armel (ARM EABI, soft-float ABI): Raspberry Pi Zero, Zero W and 1 (ARM1176JZF-S,
 # ARMv6). Debian's armhf is always ARMv7 and faults on these boards; armel's libraries
 # are ARMv5TE, a subset of ARMv6. Emulated CPU for tests: arm1176 (the Pi Zero/1 core).

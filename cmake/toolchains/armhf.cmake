@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # Debian armhf (ARMv7-A, Thumb-2, VFPv3-D16, hard-float ABI): Raspberry Pi 2 and 3 on
 # a 32-bit OS, C.H.I.P. (Allwinner R8, Cortex-A8). Not for the Pi Zero/1 (use armel).
 # Emulated CPU for tests: cortex-a8, the smallest ARMv7 core among the targets (no

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # Shared part of the Debian multiarch cross toolchains (armel.cmake, armhf.cmake,
 # arm64.cmake set BLINKD_CROSS_* and include this file). Needs, for the target
 # architecture <arch>, crossbuild-essential-<arch>, libgpiod-dev:<arch>,

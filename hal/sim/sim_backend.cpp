@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // An in-process simulated GPIO chip set for bench demos and daemon tests. It behaves
 // like a small board: a SoC bank at base 0 whose line 136 is PE8 (the C.H.I.P. Pro
 // LED of the original gadget-blink), and a Raspberry-Pi-like header chip at base 512

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The sysfs GPIO interface (/sys/class/gpio). The legacy ABI exports by global number
 // (export, gpioN with active_low, direction, value); kernels from 6.17 may offer only
 // the per-chip one (chipX/export by offset, chipX/gpioY with direction and value),

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "hal/sysfs/sysfs_line.hpp"
 
 #include <fcntl.h>

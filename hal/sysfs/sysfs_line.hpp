@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // A line exported through sysfs, and the setup steps both sysfs ABIs share: the legacy
 // one (/sys/class/gpio/export by global number, gpioN with active_low) and the per-chip
 // one of Linux 6.17 (/sys/class/gpio/chipX/export by offset, chipX/gpioY with direction

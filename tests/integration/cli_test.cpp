@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The binary as a user on the bench meets it: help, version, bad input, the sim chip.
 #include <doctest/doctest.h>
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The real daemon binary on a fake kernel served through FUSE by this test process.
 #pragma once
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The binary as systemd and Docker run it: notify socket, watchdog, journal stream,
 // PID 1 of a container.
 #include <doctest/doctest.h>

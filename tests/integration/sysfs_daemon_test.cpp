@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The real binary driving a kernel-like sysfs tree: every fault the issue names, checked
 // by exit code, message and what the fake kernel saw.
 #include <doctest/doctest.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * gpio-helper.c - tiny static multi-call helper for the gpio-blinkd kernel
  * test harness guests (tests/kernel/qemu-gpio-run).  Built statically for

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # guest-init.sh - /init of the initramfs built by tests/kernel/qemu-gpio-run.
 # Runs as PID 1 under busybox sh inside the QEMU guest.  Do not run on a host.
 #

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # guest-lib.sh - helpers for guest scripts run by tests/kernel/qemu-gpio-run.
 # Installed in the guest as /lib/gpio-guest.sh; use:   . /lib/gpio-guest.sh
 # POSIX sh / busybox ash.  All functions return non-zero on failure and print

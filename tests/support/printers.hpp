@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // How doctest shows values it cannot print by itself, so a failed CHECK says what
 // it saw.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Run a program as a child process, as a user or a service manager would: argv,
 // environment, stdout and stderr captured, signals, exit status, timeouts.
 #pragma once

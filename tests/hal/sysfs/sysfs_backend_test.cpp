@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The sysfs backend against a kernel-like fake served through FUSE.
 #include <doctest/doctest.h>
 

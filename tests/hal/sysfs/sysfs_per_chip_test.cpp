@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The per-chip sysfs ABI of Linux 6.17 (class/gpio/chipX/export by offset), used when
 // the legacy export is absent (CONFIG_GPIO_SYSFS_LEGACY off).
 #include <doctest/doctest.h>

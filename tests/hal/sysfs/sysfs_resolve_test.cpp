@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // How the sysfs backend turns a LINE into a global number on a kernel-like tree.
 #include <doctest/doctest.h>
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // A sysfs backend on a fake kernel served through FUSE: real syscalls, kernel answers.
 #pragma once
 

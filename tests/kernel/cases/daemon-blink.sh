@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # daemon-blink.sh - guest script: gpio-blinkd --backend sysfs blinking real
 # gpio-sim lines (timing, several lines with phases, active-low, SIGTERM), through the
 # legacy sysfs ABI or, with SYSFS_ABI=chip (group chip-blink), the per-chip one.

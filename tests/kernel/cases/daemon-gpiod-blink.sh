@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # daemon-gpiod-blink.sh - guest script: gpio-blinkd --backend gpiod (the GPIO
 # character device through libgpiod 1.6 or 2.x, whichever the binary has)
 # blinking real gpio-sim lines: timing, several lines with phases, active-low

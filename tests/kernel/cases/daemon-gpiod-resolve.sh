@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # daemon-gpiod-resolve.sh - guest script: how gpio-blinkd --backend gpiod (the
 # GPIO character device through libgpiod 1.6 or 2.x) finds a line on a real 6.1
 # gpiolib and how it fails: line names and labels from gpio-sim's configfs, the

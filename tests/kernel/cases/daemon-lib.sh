@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # daemon-lib.sh - guest-side helpers for the kernel tests of gpio-blinkd's sysfs
 # and gpiod backends (tests/kernel/cases/daemon-*.sh).  Shipped to the guest as a
 # payload (/payload/daemon-lib.sh) next to the static daemon; sources

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # daemon-lifecycle.sh - guest script: gpio-blinkd --backend sysfs across its
 # life on a real gpiolib (legacy sysfs ABI, or the per-chip one with SYSFS_ABI=chip): SIGKILL then a restart (the stale export is
 # adopted, blinking resumes, a second instance is refused) and the chip

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # daemon-resolve.sh - guest script: how gpio-blinkd --backend sysfs finds a line
 # on a real gpiolib (global numbers, gpiochipN:OFFSET, LABEL:OFFSET, line
 # names, two-bank gpio-sim devices whose bases 6.1 allocates downward, later

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # smoke.sh - guest script proving the real-kernel harness on one architecture:
 #   tests/kernel/qemu-gpio-run --arch amd64|arm64|armhf [--kernel trixie|backports] \
 #       tests/kernel/cases/smoke.sh
