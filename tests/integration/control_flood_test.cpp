@@ -5,7 +5,6 @@
 #include <doctest/doctest.h>
 
 #include <poll.h>
-#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <unistd.h>
@@ -123,9 +122,6 @@ int connect_to(const std::filesystem::path& path) {
 // CPU: what is measured is the socket's cost, not a machine out of cores).
 void flood(const std::filesystem::path& path, int kind, const std::atomic<bool>& stop,
            const std::atomic<bool>& active, std::atomic<long>& requests) {
-  // On two cores the six clients' own CPU time would delay the daemon's wake-ups whatever
-  // the daemon does; niced, they still flood it, and what is measured is the daemon's cost.
-  (void)::setpriority(PRIO_PROCESS, static_cast<id_t>(::gettid()), 19);
   static const std::vector<std::string> valid{
       "status\n",    "version\n", "state busy\n",      "set 530 pattern=heartbeat\n",
       "reset 530\n", "help\n",    "identify 530 1s\n", "state idle\n"};
