@@ -193,7 +193,7 @@ if case_wanted ctl-pattern-switch; then
         check_eq "ctl state busy: its reply" "$out" "state busy on 1 line"
         # heartbeat: 3.3 s, about 2.6 cycles of 1.26 s
         gpio-sample-all 1000 3300 "$(sim_path gctl 0)" >"$T/heartbeat.wave" 2>&1
-        pattern_check "heartbeat" "$T/heartbeat.wave" 1 70 30 0 245 40 0 875 60
+        pattern_check "heartbeat" "$T/heartbeat.wave" 1 70 35 0 245 50 0 875 60
         # shellcheck disable=SC2086  # counts, split on purpose
         set -- $KINDS
         check "heartbeat: at least 3 on (70 ms), 2 short off (245 ms) and 1 long off (875 ms) (got $1, $2, $3)" \
