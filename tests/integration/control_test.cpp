@@ -299,8 +299,8 @@ class PrivateRun {
                  "chown 65534:65534 /run/user-65534 && echo private-run >&2 && exec sleep 120"},
                 environment()) {}
   [[nodiscard]] bool ready() const {
-    return holder_.wait_for_stderr([](const std::string& err) { return contains(err, "private-run"); },
-                                   5s);
+    return holder_.wait_for_stderr(
+        [](const std::string& err) { return contains(err, "private-run"); }, 5s);
   }
   // GPIO_BLINKD_CONTROL unset: the defaults are what is tested.
   static std::map<std::string, std::string> environment() {
@@ -338,8 +338,8 @@ TEST_CASE("ctl of a user finds the user's own daemon first, then the system's") 
   // The system daemon (root, the default socket), its socket given to group 4321.
   Process system(run.argv({"--backend", "sim", "--control-group", "4321", "PE8"}),
                  PrivateRun::environment());
-  REQUIRE(system.wait_for_stderr(
-      [](const std::string& err) { return contains(err, "ready:"); }, 5s));
+  REQUIRE(
+      system.wait_for_stderr([](const std::string& err) { return contains(err, "ready:"); }, 5s));
   REQUIRE(contains(system.err_so_far(), "control socket /run/gpio-blinkd/control"));
   // A member of the group, with and without a runtime directory of its own.
   auto result = ctl("4321", user);
@@ -351,8 +351,9 @@ TEST_CASE("ctl of a user finds the user's own daemon first, then the system's") 
   // Not a member: found, and refused by the socket's mode.
   result = ctl("", user);
   CHECK(result.exit_code == 2);
-  CHECK(contains(result.err, "cannot reach a gpio-blinkd at /run/gpio-blinkd/control: "
-                             "Permission denied"));
+  CHECK(contains(result.err,
+                 "cannot reach a gpio-blinkd at /run/gpio-blinkd/control: "
+                 "Permission denied"));
   // A daemon of the user's own wins while it runs.
   Process own(run.argv({"--backend", "sim", "GPIO17"}, ""), user);
   REQUIRE(own.wait_for_stderr([](const std::string& err) { return contains(err, "ready:"); }, 5s));
