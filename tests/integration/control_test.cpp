@@ -291,12 +291,14 @@ TEST_CASE("socket activation: the socket systemd passes is used, and stays when 
 // real default paths are used: the system daemon's /run/gpio-blinkd/control and a user's
 // $XDG_RUNTIME_DIR/gpio-blinkd/control. Commands run in it with nsenter, as user 65534
 // with setpriv.
+constexpr std::string_view kPrivateRunScript =
+    "mount -t tmpfs tmpfs /run && mkdir -m 0700 /run/user-65534 && "
+    "chown 65534:65534 /run/user-65534 && echo private-run >&2 && exec sleep 120";
+
 class PrivateRun {
  public:
   PrivateRun()
-      : holder_({"/usr/bin/unshare", "--mount", "/bin/sh", "-c",
-                 "mount -t tmpfs tmpfs /run && mkdir -m 0700 /run/user-65534 && "
-                 "chown 65534:65534 /run/user-65534 && echo private-run >&2 && exec sleep 120"},
+      : holder_({"/usr/bin/unshare", "--mount", "/bin/sh", "-c", std::string(kPrivateRunScript)},
                 environment()) {}
   [[nodiscard]] bool ready() const {
     return holder_.wait_for_stderr(
