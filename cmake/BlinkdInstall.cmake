@@ -43,12 +43,14 @@ set(BLINKD_INSTANCE_CONFIG_DIR "/etc/gpio-blinkd" CACHE STRING
   "Directory of the optional <instance>.conf files of gpio-blinkd@.service")
 
 function(blinkd_configure_unit unit)
-  cmake_parse_arguments(PARSE_ARGV 1 arg "" "NAME;HEADER;DESCRIPTION;ENVIRONMENT;CONFIG" "")
+  cmake_parse_arguments(PARSE_ARGV 1 arg "" "NAME;HEADER;DESCRIPTION;ENVIRONMENT;CONFIG;SOCKET;RUNTIME" "")
   set(BLINKD_UNIT_NAME "${arg_NAME}")
   set(BLINKD_UNIT_HEADER "${arg_HEADER}")
   set(BLINKD_UNIT_DESCRIPTION "${arg_DESCRIPTION}")
   set(BLINKD_UNIT_ENVIRONMENT "${arg_ENVIRONMENT}")
   set(BLINKD_UNIT_CONFIG "${arg_CONFIG}")
+  set(BLINKD_UNIT_SOCKET "${arg_SOCKET}")
+  set(BLINKD_UNIT_RUNTIME "${arg_RUNTIME}")
   # Left for the second pass.
   set(BLINKD_INSTALLED_BINARY "@BLINKD_INSTALLED_BINARY@")
   set(BLINKD_DOC_FILE "@BLINKD_DOC_FILE@")
@@ -65,13 +67,19 @@ blinkd_configure_unit(gpio-blinkd.service
   HEADER "gpio-blinkd.service: blink the GPIO lines set in ${BLINKD_CONFIG_FILE}."
   DESCRIPTION "GPIO blink daemon"
   ENVIRONMENT "EnvironmentFile=${BLINKD_CONFIG_FILE}"
-  CONFIG "${BLINKD_CONFIG_FILE}")
+  CONFIG "${BLINKD_CONFIG_FILE}"
+  SOCKET gpio-blinkd.socket
+  RUNTIME "RuntimeDirectory=gpio-blinkd-state")
 blinkd_configure_unit(gpio-blinkd@.service
   NAME "gpio-blinkd@INSTANCE"
   HEADER "gpio-blinkd@.service: blink the GPIO line named by the instance, e.g. gpio-blinkd@GPIO17."
   DESCRIPTION "GPIO blink daemon for line %i"
   ENVIRONMENT "Environment=GPIO_BLINKD_LINES=%i\nEnvironmentFile=-${BLINKD_INSTANCE_CONFIG_DIR}/%i.conf"
-  CONFIG "${BLINKD_INSTANCE_CONFIG_DIR}/%i.conf")
+  CONFIG "${BLINKD_INSTANCE_CONFIG_DIR}/%i.conf"
+  SOCKET "gpio-blinkd@%i.socket"
+  # Named here, not left to $RUNTIME_DIRECTORY: an instance name may hold a ':'
+  # (gpiochip0:17), the separator of that variable's list.
+  RUNTIME "RuntimeDirectory=gpio-blinkd-state@%i\nEnvironment=GPIO_BLINKD_STATE_FILE=%t/gpio-blinkd-state@%i/state")
 
 if(BLINKD_INSTALL_SYSTEMD)
   foreach(dir BINDIR DOCDIR)
@@ -115,7 +123,9 @@ if(BLINKD_INSTALL_SYSTEMD)
     # file(INSTALL) puts DESTDIR in front of an absolute DESTINATION itself.
     file(INSTALL DESTINATION \"\${blinkd_SYSTEMD_UNIT_DIR}\" TYPE FILE FILES
          \"${PROJECT_BINARY_DIR}/systemd/install/gpio-blinkd.service\"
-         \"${PROJECT_BINARY_DIR}/systemd/install/gpio-blinkd@.service\")
+         \"${PROJECT_BINARY_DIR}/systemd/install/gpio-blinkd@.service\"
+         \"${PROJECT_SOURCE_DIR}/systemd/gpio-blinkd.socket\"
+         \"${PROJECT_SOURCE_DIR}/systemd/gpio-blinkd@.socket\")
     file(INSTALL DESTINATION \"\${blinkd_UDEV_RULES_DIR}\" TYPE FILE FILES
          \"${PROJECT_SOURCE_DIR}/systemd/60-gpio-blinkd.rules\")
     file(INSTALL DESTINATION \"\${blinkd_SYSUSERS_DIR}\" TYPE FILE

@@ -123,13 +123,24 @@ std::optional<ListeningSocket> activated_socket(const Environment& environment, 
 
 std::optional<std::string> default_control_path(const Environment& environment, uid_t uid) {
   if (uid == 0) {
-    return std::string("/run/gpio-blinkd/control");
+    return std::string(kSystemControlPath);
   }
   const auto runtime = environment.find("XDG_RUNTIME_DIR");
   if (runtime == environment.end() || !runtime->second.starts_with('/')) {
     return std::nullopt;
   }
   return runtime->second + "/gpio-blinkd/control";
+}
+
+std::vector<std::string> ctl_candidate_paths(const Environment& environment, uid_t uid) {
+  std::vector<std::string> paths;
+  if (auto own = default_control_path(environment, uid)) {
+    paths.push_back(std::move(*own));
+  }
+  if (uid != 0) {
+    paths.emplace_back(kSystemControlPath);
+  }
+  return paths;
 }
 
 ListeningSocket bind_control_socket(const std::string& path, std::optional<gid_t> group) {
@@ -236,9 +247,12 @@ constexpr std::string_view kCtlUsage =
     "\n"
     "Send COMMAND to a running gpio-blinkd over its control socket and print the reply.\n"
     "Commands: version, status, state NAME, set LINE SETTINGS, identify [LINE] [DUR],\n"
-    "reset [LINE], help (docs/control.md). The socket: --control, else\n"
-    "GPIO_BLINKD_CONTROL, else /run/gpio-blinkd/control as root and\n"
-    "$XDG_RUNTIME_DIR/gpio-blinkd/control otherwise.\n"
+    "reset [LINE], help (docs/control.md).\n"
+    "\n"
+    "The socket: --control PATH, else GPIO_BLINKD_CONTROL, else the first of these that\n"
+    "exists: as root /run/gpio-blinkd/control; as another user\n"
+    "$XDG_RUNTIME_DIR/gpio-blinkd/control (a daemon of your own), then\n"
+    "/run/gpio-blinkd/control (the system's: members of group gpio may use it).\n"
     "\n"
     "Exit status: 0 when the daemon answered ok, 1 when it answered error (the message\n"
     "is on stderr), 2 when no daemon could be reached or it did not answer in time.\n";
@@ -309,7 +323,8 @@ struct CtlFailure {
   std::string message;
 };
 
-// The socket ctl talks to: --control, GPIO_BLINKD_CONTROL, or the default.
+// The socket ctl talks to: --control, GPIO_BLINKD_CONTROL, or the first candidate that
+// exists (its own daemon's before the system's).
 std::string ctl_socket_path(const CtlArguments& parsed, const Environment& environment) {
   if (parsed.control) {
     return *parsed.control;
@@ -318,11 +333,23 @@ std::string ctl_socket_path(const CtlArguments& parsed, const Environment& envir
       variable != environment.end() && !variable->second.empty()) {
     return variable->second;
   }
-  if (auto path = default_control_path(environment, ::getuid())) {
-    return *path;
+  const std::vector<std::string> candidates = ctl_candidate_paths(environment, ::getuid());
+  for (const auto& candidate : candidates) {
+    struct stat info {};
+    if (::stat(candidate.c_str(), &info) == 0 && S_ISSOCK(info.st_mode)) {
+      return candidate;
+    }
   }
-  throw CtlFailure{kCtlUnreachable,
-                   "no control socket to use: give --control PATH (XDG_RUNTIME_DIR is not set)"};
+  if (candidates.size() == 1) {
+    return candidates.front();  // the usual "no such file" names it
+  }
+  std::string tried;
+  for (const auto& candidate : candidates) {
+    tried += fmt::format("{}{}", tried.empty() ? "" : ", ", candidate);
+  }
+  throw CtlFailure{kCtlUnreachable, fmt::format("no gpio-blinkd control socket at {} (is the "
+                                                "daemon running? else give --control PATH)",
+                                                tried)};
 }
 
 hal::UniqueFd connect_to(const std::string& path) {

@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "hal/posix_file.hpp"
@@ -32,6 +33,14 @@ struct ListeningSocket {
 // for others; nullopt when there is none (no XDG_RUNTIME_DIR).
 [[nodiscard]] std::optional<std::string> default_control_path(const Environment& environment,
                                                               uid_t uid);
+
+// Where `gpio-blinkd ctl` looks when neither --control nor GPIO_BLINKD_CONTROL says, in
+// order: for root the system socket; for others their own daemon's
+// ($XDG_RUNTIME_DIR/gpio-blinkd/control, when XDG_RUNTIME_DIR is set), then the system
+// daemon's, which group gpio may use. ctl takes the first that exists.
+inline constexpr std::string_view kSystemControlPath = "/run/gpio-blinkd/control";
+[[nodiscard]] std::vector<std::string> ctl_candidate_paths(const Environment& environment,
+                                                           uid_t uid);
 
 // Binds and listens on `path`: its directory made when missing, a stale socket (one
 // nobody accepts on) replaced, anything else refused; mode 0660, group `group` when

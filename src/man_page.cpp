@@ -169,7 +169,11 @@ std::string control_section() {
       roff_escape(
           " sends one and prints the reply: exit 0 when the daemon answered ok, 1 when it "
           "answered error, 2 when no daemon could be reached or it did not answer in time. "
-          "ctl takes --control PATH and --timeout DUR (default 10s). The commands:") +
+          "ctl takes --control PATH and --timeout DUR (default 10s). Without --control or "
+          "GPIO_BLINKD_CONTROL it uses the first socket that exists: as root "
+          "/run/gpio-blinkd/control; as another user $XDG_RUNTIME_DIR/gpio-blinkd/control (a "
+          "daemon of that user's), then /run/gpio-blinkd/control (the system daemon's, made by "
+          "gpio-blinkd.socket: members of group gpio may use it). The commands:") +
       "\n";
   for (const auto& line : protocol_help()) {
     std::string_view text = line;
@@ -196,6 +200,10 @@ std::string files_section(const ManPageInfo& info) {
   body += tagged(italic(info.instance_config_dir + "/INSTANCE.conf"),
                  roff_escape("optional settings of gpio-blinkd@INSTANCE.service, which blinks "
                              "the line its instance names (gpio-blinkd@GPIO17)."));
+  body += tagged(italic("/run/gpio-blinkd/control"),
+                 roff_escape("the control socket of gpio-blinkd.service, made by "
+                             "gpio-blinkd.socket (root:gpio 0660); an instance's is "
+                             "/run/gpio-blinkd/INSTANCE.control."));
   body += tagged(italic(info.doc_dir + "/deployment.md"),
                  roff_escape("installing, the group gpio, udev rules, the units' sandbox, "
                              "containers and troubleshooting."));

@@ -16,6 +16,7 @@
 #include <csignal>
 #include <cstring>
 #include <fstream>
+#include <optional>
 #include <thread>
 
 #include "daemon_rig.hpp"
@@ -284,6 +285,103 @@ TEST_CASE("socket activation: the socket systemd passes is used, and stays when 
   CHECK(contains(activator.err_so_far(), "control socket " + rig.socket.string()));
   activator.signal(SIGTERM);
   (void)activator.wait(5s);
+}
+
+// A private /run (tmpfs in a mount namespace that a sleeping process holds), so that the
+// real default paths are used: the system daemon's /run/gpio-blinkd/control and a user's
+// $XDG_RUNTIME_DIR/gpio-blinkd/control. Commands run in it with nsenter, as user 65534
+// with setpriv.
+constexpr std::string_view kPrivateRunScript =
+    "mount -t tmpfs tmpfs /run && mkdir -m 0700 /run/user-65534 && "
+    "chown 65534:65534 /run/user-65534 && echo private-run >&2 && exec sleep 120";
+
+class PrivateRun {
+ public:
+  PrivateRun()
+      : holder_({"/usr/bin/unshare", "--mount", "/bin/sh", "-c", std::string(kPrivateRunScript)},
+                environment()) {}
+  [[nodiscard]] bool ready() const {
+    return holder_.wait_for_stderr(
+        [](const std::string& err) { return contains(err, "private-run"); }, 5s);
+  }
+  // GPIO_BLINKD_CONTROL unset: the defaults are what is tested.
+  static std::map<std::string, std::string> environment() {
+    auto variables = clean_environment();
+    variables.erase("GPIO_BLINKD_CONTROL");
+    return variables;
+  }
+  // `args` in the namespace; as root, or as uid/gid 65534 with `groups` ("" for none).
+  [[nodiscard]] std::vector<std::string> argv(std::vector<std::string> args,
+                                              std::optional<std::string> groups = {}) const {
+    std::vector<std::string> prefix{"/usr/bin/nsenter", "-t", std::to_string(holder_.pid()), "-m",
+                                    "--"};
+    if (groups) {
+      prefix.insert(prefix.end(), {"/usr/bin/setpriv", "--reuid=65534", "--regid=65534"});
+      prefix.push_back(groups->empty() ? "--clear-groups" : "--groups=" + *groups);
+      prefix.emplace_back("--");
+    }
+    prefix.emplace_back(BLINKD_EXE);
+    prefix.insert(prefix.end(), args.begin(), args.end());
+    return prefix;
+  }
+
+ private:
+  Process holder_;
+};
+
+TEST_CASE("ctl of a user finds the user's own daemon first, then the system's") {
+  PrivateRun run;
+  REQUIRE(run.ready());
+  auto user = PrivateRun::environment();
+  user["XDG_RUNTIME_DIR"] = "/run/user-65534";
+  const auto ctl = [&](std::optional<std::string> groups, const auto& environment) {
+    return run_process(run.argv({"ctl", "status"}, std::move(groups)), environment, 10s);
+  };
+  // The system daemon (root, the default socket), its socket given to group 4321.
+  Process system(run.argv({"--backend", "sim", "--control-group", "4321", "PE8"}),
+                 PrivateRun::environment());
+  REQUIRE(
+      system.wait_for_stderr([](const std::string& err) { return contains(err, "ready:"); }, 5s));
+  REQUIRE(contains(system.err_so_far(), "control socket /run/gpio-blinkd/control"));
+  // A member of the group, with and without a runtime directory of its own.
+  auto result = ctl("4321", user);
+  CHECK(result.exit_code == 0);
+  CHECK(contains(result.out, "line PE8 "));
+  result = ctl("4321", PrivateRun::environment());
+  CHECK(result.exit_code == 0);
+  CHECK(contains(result.out, "line PE8 "));
+  // Not a member: found, and refused by the socket's mode.
+  result = ctl("", user);
+  CHECK(result.exit_code == 2);
+  CHECK(contains(result.err,
+                 "cannot reach a gpio-blinkd at /run/gpio-blinkd/control: "
+                 "Permission denied"));
+  // A daemon of the user's own wins while it runs.
+  Process own(run.argv({"--backend", "sim", "GPIO17"}, ""), user);
+  REQUIRE(own.wait_for_stderr([](const std::string& err) { return contains(err, "ready:"); }, 5s));
+  REQUIRE(contains(own.err_so_far(), "control socket /run/user-65534/gpio-blinkd/control"));
+  result = ctl("4321", user);
+  CHECK(result.exit_code == 0);
+  CHECK(contains(result.out, "line GPIO17 "));
+  CHECK_FALSE(contains(result.out, "line PE8 "));
+  // GPIO_BLINKD_CONTROL still decides over both.
+  auto pointed = user;
+  pointed["GPIO_BLINKD_CONTROL"] = "/run/gpio-blinkd/control";
+  CHECK(contains(ctl("4321", pointed).out, "line PE8 "));
+  // No daemon at all: exit 2, every path tried named.
+  own.signal(SIGTERM);
+  CHECK(own.wait(5s).exit_code == 0);
+  system.signal(SIGTERM);
+  CHECK(system.wait(5s).exit_code == 0);
+  result = ctl("4321", user);
+  CHECK(result.exit_code == 2);
+  CHECK(result.err ==
+        "gpio-blinkd ctl: no gpio-blinkd control socket at /run/user-65534/gpio-blinkd/control, "
+        "/run/gpio-blinkd/control (is the daemon running? else give --control PATH)\n");
+  // Root looks at the system socket only.
+  result = ctl(std::nullopt, user);
+  CHECK(result.exit_code == 2);
+  CHECK(contains(result.err, "/run/gpio-blinkd/control: No such file or directory"));
 }
 
 TEST_CASE("hostile clients get an error or a close, never a hang, and the limits hold") {

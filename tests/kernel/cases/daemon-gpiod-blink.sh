@@ -3,7 +3,8 @@
 # daemon-gpiod-blink.sh - guest script: gpio-blinkd --backend gpiod (the GPIO
 # character device through libgpiod 1.6 or 2.x, whichever the binary has)
 # blinking real gpio-sim lines: timing, several lines with phases, active-low
-# as a request flag, SIGTERM, the chip removed while blinking.
+# as a request flag, SIGTERM, the chip removed while blinking; `gpio-blinkd ctl`
+# switching a line's pattern over the control socket.
 # Every level is read from outside the daemon, through gpio-sim's
 # sim_gpioX/value (the level the simulated pin is really driven to).
 #
@@ -137,6 +138,89 @@ if case_wanted sigterm-safe-level; then
 elif [ "$multi_started" = 1 ]; then
     kill -TERM "$MULTI_PID"
     blinkd_wait "$MULTI_PID" 3000
+fi
+
+# ---------------------------------------------------------------------------
+# intervals FILE: the complete intervals of column 1 of a gpio-sample-all output, one
+# "LEVEL MS" line each (the level held, for how long); the partial first and last
+# intervals are left out
+intervals() {
+    awk '/^#/ || NF < 2 { next }
+         { t = $1 / 1000.0
+           if (n++ && $2 != v && seen) printf "%d %d\n", v, t - t0 + 0.5
+           if (n == 1 || $2 != v) { if (n > 1) seen = 1; t0 = t; v = $2 } }' "$1"
+}
+# pattern_check DESC FILE LEVEL MS TOL [LEVEL MS TOL]...: sorts each complete interval
+# of FILE into the first (LEVEL, MS +- TOL) kind it fits; prints the intervals. Sets
+# KINDS to the count of each kind and then of the misfits ("2 1 3 0"), and OFFS to the
+# off-intervals in order: "a" for the first off kind, "b" for the second, "x" a misfit.
+# Two misfits are allowed: a stall of the TCG guest on a busy host makes one edge late
+# (the daemon's grid keeps the next ones on time), which bends the two intervals around
+# it; the counts the cases require still tell the patterns apart.
+pattern_check() {
+    _desc=$1 _file=$2
+    shift 2
+    _list=$(intervals "$_file" | tr '\n' ' ')
+    echo "  $_desc: intervals (level ms): $_list"
+    _sorted=$(intervals "$_file" | awk -v spec="$*" '
+        BEGIN { k = split(spec, s, " ") / 3; for (i = 1; i <= k; i++) c[i] = 0 }
+        { hit = 0
+          for (i = 1; i <= k; i++) {
+              d = $2 - s[3 * i - 1]; if (d < 0) d = -d
+              if ($1 == s[3 * i - 2] && d <= s[3 * i]) { c[i]++; hit = i; break }
+          }
+          if (!hit) bad++
+          if ($1 == 0) { if (!hit) offs = offs "x"; else if (!first_off || hit == first_off) { first_off = hit; offs = offs "a" } else offs = offs "b" } }
+        END { for (i = 1; i <= k; i++) printf "%d ", c[i]; printf "%d %s\n", bad, (offs == "" ? "-" : offs) }')
+    KINDS=${_sorted% *}
+    OFFS=${_sorted##* }
+    _bad=${KINDS##* }
+    at_most "$_desc: intervals that fit none of (level ms +- tol) $*" "$_bad" 2
+}
+
+if case_wanted ctl-pattern-switch; then
+    case_begin ctl-pattern-switch "gpio-blinkd ctl switches a line from slow (1s/1s) to heartbeat (70/245/70/875 ms) over the control socket; levels read from gpio-sim"
+    if sim_chip_create gctl 1 --label blinkd-gctl >/dev/null; then
+        CTL=$SIM_GCTL_CHIP
+        blinkd_start "$T/ctl.log" --control "$T/control" --state-file none \
+            --state ok=slow --state busy=heartbeat --initial-state ok "$CTL:0"
+        CTL_PID=$BLINKD_PID
+        check "daemon ready" blinkd_ready "$T/ctl.log"
+        log_has "stderr: the control socket" "$T/ctl.log" "control socket $T/control"
+        # slow: 4.3 s hold at least three complete intervals
+        gpio-sample-all 1000 4300 "$(sim_path gctl 0)" >"$T/slow.wave" 2>&1
+        pattern_check "slow" "$T/slow.wave" 1 1000 60 0 1000 60
+        # shellcheck disable=SC2086  # counts, split on purpose
+        set -- $KINDS
+        check "slow: at least one whole on (1 s) and one whole off (1 s) (got $1 on, $2 off)" \
+            test "$1" -ge 1 -a "$2" -ge 1
+        out=$("$BLINKD" ctl --control "$T/control" state busy 2>&1)
+        check_eq "ctl state busy: exit 0" "$?" 0
+        check_eq "ctl state busy: its reply" "$out" "state busy on 1 line"
+        # heartbeat: 4.5 s, about 3.5 cycles of 1.26 s (7 on-pulses; a stall can cost one)
+        gpio-sample-all 1000 4500 "$(sim_path gctl 0)" >"$T/heartbeat.wave" 2>&1
+        pattern_check "heartbeat" "$T/heartbeat.wave" 1 70 35 0 245 50 0 875 60
+        # shellcheck disable=SC2086  # counts, split on purpose
+        set -- $KINDS
+        check "heartbeat: at least 3 on (70 ms), 1 short off (245 ms), 1 long off (875 ms) (got $1, $2, $3)" \
+            test "$1" -ge 3 -a "$2" -ge 1 -a "$3" -ge 1
+        case "$OFFS" in
+            *aa* | *bb*) check "heartbeat: short and long off-times alternate (got $OFFS)" false ;;
+            *) check "heartbeat: short and long off-times alternate ($OFFS)" true ;;
+        esac
+        status=$("$BLINKD" ctl --control "$T/control" status 2>&1)
+        case "$status" in
+            *"pattern=heartbeat from=state:busy"*) check "ctl status: pattern=heartbeat from=state:busy" true ;;
+            *) check "ctl status: got '$status'" false ;;
+        esac
+        kill -TERM "$CTL_PID"
+        blinkd_wait "$CTL_PID" 3000
+        check_eq "exit status after SIGTERM" "$BLINKD_RC" 0
+        log_has "the change is logged with the client's credentials" "$T/ctl.log" "uid 0 gid 0: state busy"
+    else
+        fail_now "setup: sim_chip_create gctl"
+    fi
+    case_end
 fi
 
 # ---------------------------------------------------------------------------
