@@ -455,7 +455,8 @@ int run_ctl(std::span<const char* const> args, const Environment& environment) {
     const auto [data, final_line] = receive_reply(fd.get(), path, deadline);
     (void)out.write_all(data, no_stop);
     const bool ok = final_line.starts_with("ok");
-    const std::string message = final_line.substr(std::min(final_line.size(), ok ? 3UL : 6UL));
+    const std::string message =
+        final_line.substr(std::min<std::size_t>(final_line.size(), ok ? 3 : 6));
     if (ok) {
       if (!message.empty()) {
         (void)out.write_all(fmt::format("{}\n", message), no_stop);

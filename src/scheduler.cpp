@@ -29,7 +29,8 @@ Instant LineSchedule::deadline_of(std::uint64_t edge) const {
     return first;
   }
   const std::uint64_t segments = pattern_.segments.size();
-  return first + static_cast<Duration::rep>(edge / segments) * cycle_ + offsets_[edge % segments];
+  return first + static_cast<Duration::rep>(edge / segments) * cycle_ +
+         offsets_[static_cast<std::size_t>(edge % segments)];
 }
 
 bool LineSchedule::level_of(std::uint64_t edge) const {
