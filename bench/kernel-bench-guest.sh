@@ -94,7 +94,7 @@ spread() {
     --on 100ms --off 100ms --count 10 $(lines 16) >/dev/null 2>&1
 echo "RESULT spread backend=gpiod lines=16 $(spread 'SET_VALUES|SET_LINE_VALUES' "$T/spread.gpiod")"
 # shellcheck disable=SC2046
-"$STRACE" -f -ttt -T -e trace=write,pwrite64 -o "$T/spread.sysfs" "$BLINKD" --backend sysfs --control none \
+"$STRACE" -f -ttt -T -e trace=write,pwrite64 -o "$T/spread.sysfs" "$BLINKD" --backend sysfs --on-exit release --control none \
     --on 100ms --off 100ms --count 10 $(lines 16) >/dev/null 2>&1
 echo "RESULT spread backend=sysfs lines=16 $(spread 'write.*"[01]' "$T/spread.sysfs")"
 
