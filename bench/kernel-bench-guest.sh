@@ -117,7 +117,13 @@ kill -TERM "$DAEMON" "$GS" || { tail -n 5 "$T/drift.log" "$T/gpioset.log"; exit 
 wait "$DAEMON" "$GS" 2>/dev/null
 kill -TERM "$SAMPLER"
 wait "$SAMPLER" 2>/dev/null
-# lateness of each edge against the ideal grid from that line's first edge
+# Each edge against the ideal grid from that line's first edge (t0, half period h):
+#   slip:  t - (t0 + k h), k = the edge's count: what relative sleeps accumulate
+#   phase: t - (t0 + n h), n = the nearest grid slot whose level is the edge's (n and k
+#          of one parity): how far from its due time the edge came, whatever came before
+#          (the daemon skips the edges of a stall and is back on the grid; gpioset -t
+#          toggles every edge, later and later)
+# EDGE who k t_us slip_us phase_us slot_n
 for col in 1 2; do
     who=gpio-blinkd
     [ "$col" = 2 ] && who=gpioset
@@ -125,10 +131,12 @@ for col in 1 2; do
         /^#/ { next }
         NF < c { next }
         n && $c != prev {
-            t = $1
+            t = $1; h = half * 1000
             if (k == 0) t0 = t
-            late = t - (t0 + k * half * 1000)
-            printf "EDGE %s %d %d %d\n", who, k, t, late
+            x = (t - t0) / h
+            slot = int(x + 0.5)
+            if ((slot - k) % 2 != 0) { if (x > slot) slot++; else slot-- }
+            printf "EDGE %s %d %d %d %d %d\n", who, k, t, t - (t0 + k * h), t - (t0 + slot * h), slot
             k++
         }
         { prev = $c; n = 1 }' "$T/drift.wave"
