@@ -34,7 +34,7 @@ void report(std::string_view mode, unsigned long toggles, Clock::duration elapse
 int raw(const char* device, unsigned offset, unsigned long toggles) {
   const int chip = ::open(device, O_RDWR | O_CLOEXEC);
   if (chip < 0) {
-    std::fprintf(stderr, "hal-toggle: %s: %s\n", device, std::strerror(errno));
+    (void)std::fprintf(stderr, "hal-toggle: %s: %s\n", device, std::strerror(errno));
     return 1;
   }
   gpio_v2_line_request request{};
@@ -43,7 +43,8 @@ int raw(const char* device, unsigned offset, unsigned long toggles) {
   request.config.flags = GPIO_V2_LINE_FLAG_OUTPUT;
   std::strncpy(request.consumer, "hal-toggle", sizeof request.consumer - 1);
   if (::ioctl(chip, GPIO_V2_GET_LINE_IOCTL, &request) != 0) {
-    std::fprintf(stderr, "hal-toggle: %s line %u: %s\n", device, offset, std::strerror(errno));
+    (void)std::fprintf(stderr, "hal-toggle: %s line %u: %s\n", device, offset,
+                       std::strerror(errno));
     return 1;
   }
   ::close(chip);
@@ -53,7 +54,7 @@ int raw(const char* device, unsigned offset, unsigned long toggles) {
   for (unsigned long i = 0; i < toggles; ++i) {
     values.bits = (i + 1) & 1U;
     if (::ioctl(request.fd, GPIO_V2_LINE_SET_VALUES_IOCTL, &values) != 0) {
-      std::fprintf(stderr, "hal-toggle: set: %s\n", std::strerror(errno));
+      (void)std::fprintf(stderr, "hal-toggle: set: %s\n", std::strerror(errno));
       return 1;
     }
   }
@@ -87,11 +88,11 @@ int main(int argc, char** argv) {
       return through_hal(argv[2], std::stoul(argv[3]));
     }
   } catch (const std::exception& error) {
-    std::fprintf(stderr, "hal-toggle: %s\n", error.what());
+    (void)std::fprintf(stderr, "hal-toggle: %s\n", error.what());
     return 1;
   }
-  std::fprintf(stderr,
-               "usage: hal-toggle raw /dev/gpiochipN OFFSET TOGGLES | hal gpiochipN:OFFSET "
-               "TOGGLES\n");
+  (void)std::fprintf(stderr,
+                     "usage: hal-toggle raw /dev/gpiochipN OFFSET TOGGLES | hal gpiochipN:OFFSET "
+                     "TOGGLES\n");
   return 2;
 }
