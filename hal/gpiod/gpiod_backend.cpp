@@ -167,27 +167,28 @@ class GpiodBank final : public OutputBank {
     if (!chip.request) {
       return;
     }
-    if (chip.broken) {
-      failures.push_back(fmt::format("{}: not driven to the safe level: the chip failed",
-                                     lines_of(chip, all_positions(chip))));
-    } else {
-      const std::vector<std::size_t> positions = all_positions(chip);
-      const std::vector<std::uint8_t> off(positions.size(), 0);
-      if (const int err = chip.request->set(positions, off); err != 0) {
-        failures.push_back(fmt::format("{}: could not drive to the safe level: {}",
-                                       lines_of(chip, positions), std::strerror(err)));
-      } else if (std::any_of(chip.exit.begin(), chip.exit.end(),
-                             [](ParkAs how) { return how != ParkAs::Output; })) {
-        if (const int parked = chip.request->park(chip.exit); parked != 0) {
-          log_(LogLevel::Warning,
-               fmt::format("{}: off, but could not be parked: {}; released as outputs",
-                           lines_of(chip, positions), std::strerror(parked)));
-        }
+    // A chip whose set failed is tried once more: a transient error (EIO from a bus, a
+    // driver's hiccup) leaves the request usable, and a chip that is gone answers at once.
+    const std::vector<std::size_t> positions = all_positions(chip);
+    const std::vector<std::uint8_t> off(positions.size(), 0);
+    if (const int err = chip.request->set(positions, off); err != 0) {
+      failures.push_back(
+          fmt::format("{}: could not drive to the safe level{}: {}", lines_of(chip, positions),
+                      chip.broken ? " after the chip failed" : "", std::strerror(err)));
+      chip.request.reset();
+      return;
+    }
+    if (std::any_of(chip.exit.begin(), chip.exit.end(),
+                    [](ParkAs how) { return how != ParkAs::Output; })) {
+      if (const int parked = chip.request->park(chip.exit); parked != 0) {
+        log_(LogLevel::Warning,
+             fmt::format("{}: off, but could not be parked: {}; released as outputs",
+                         lines_of(chip, positions), std::strerror(parked)));
       }
-      for (std::size_t position = 0; position < positions.size(); ++position) {
-        log_(LogLevel::Info, fmt::format("line '{}': off, {}", names_[chip.indices[position]],
-                                         chip.exit_text[position]));
-      }
+    }
+    for (std::size_t position = 0; position < positions.size(); ++position) {
+      log_(LogLevel::Info, fmt::format("line '{}': off, {}", names_[chip.indices[position]],
+                                       chip.exit_text[position]));
     }
     chip.request.reset();
   }
