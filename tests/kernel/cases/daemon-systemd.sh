@@ -259,16 +259,22 @@ start_limit_case() {  # BACKEND
 ctl_case() {  # BACKEND
     write_config "$1" LED0 GPIO_BLINKD_ON=200ms GPIO_BLINKD_OFF=200ms 'GPIO_BLINKD_STATES="lit=on dark=off"'
     _socket=/run/gpio-blinkd/control
+    _env=
     if [ -f /lib/systemd/system/gpio-blinkd.socket ]; then
         echo "     the package's gpio-blinkd.socket provides $_socket"
-        _env=
     else
-        # Until the package ships gpio-blinkd.socket: the daemon binds the socket itself,
-        # for group gpio, in a runtime directory that outlives a restart.
-        echo "     no gpio-blinkd.socket in the package: a drop-in has the daemon bind $_socket"
-        drop_in "[Service]\nRuntimeDirectory=gpio-blinkd\nRuntimeDirectoryMode=0755\nRuntimeDirectoryPreserve=restart\nEnvironment=GPIO_BLINKD_CONTROL=$_socket GPIO_BLINKD_CONTROL_GROUP=gpio\n"
+        # Until the package ships gpio-blinkd.socket, a stand-in of it: the daemon cannot
+        # give a socket it binds to group gpio itself (PrivateUsers=yes maps no
+        # supplementary group: chown fails), so systemd makes it, as root. The state file
+        # goes where the unit's own runtime directory would keep it across a restart.
+        echo "     no gpio-blinkd.socket in the package: a stand-in in /run/systemd/system"
+        printf '[Socket]\nListenStream=%s\nSocketGroup=gpio\nSocketMode=0660\n' "$_socket" \
+            >/run/systemd/system/gpio-blinkd.socket
+        drop_in '[Service]\nRuntimeDirectory=gpio-blinkd-state\nRuntimeDirectoryPreserve=restart\n'
+        # ...and ctl as a user looks in $XDG_RUNTIME_DIR unless told
         _env="GPIO_BLINKD_CONTROL=$_socket"
     fi
+    check "systemctl start gpio-blinkd.socket" systemctl start gpio-blinkd.socket
     start_unit "systemctl start"
     blinks "blinks before any state" 1200 2
     check_eq "the socket: group gpio, 0660" "$(group_of $_socket)" "gpio srw-rw----"
@@ -279,8 +285,8 @@ ctl_case() {  # BACKEND
     # shellcheck disable=SC2086
     runuser -u other-user -- env $_env /usr/bin/gpio-blinkd ctl state dark >"$T/other.log" 2>&1
     check_eq "other-user (not in group gpio) is refused: exit status" "$?" 2
+    sed 's/^/     other-user: /' "$T/other.log"
     steady "... and the line stays on" 1 500
-    mark
     start_unit "systemctl restart returns 0" restart
     steady "after the restart the line is still steadily on (state lit kept)" 1 1000
     # shellcheck disable=SC2086
@@ -290,9 +296,11 @@ ctl_case() {  # BACKEND
     check "blinkd-user: gpio-blinkd ctl state dark" \
         runuser -u blinkd-user -- env $_env /usr/bin/gpio-blinkd ctl state dark
     steady "state dark: the line is steadily off" 0 600
+    # The socket would start the service again on the next connection.
+    systemctl stop gpio-blinkd.socket
     stop_unit
+    rm -f /run/systemd/system/gpio-blinkd.socket
     no_drop_in
-    rm -rf /run/gpio-blinkd
 }
 
 # One backend after the other, each case with its own id (CMake registers the ids of the
