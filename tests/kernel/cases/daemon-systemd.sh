@@ -41,7 +41,7 @@ logged() { journal | grep -qF -- "$1"; }
 journal_has() {
     if until_ok 5000 logged "$2"; then check "$1" true; else
         check "$1 (journal lacks: $2)" false
-        journal | tail -n 15 | sed 's/^/  | /'
+        journal | grep -v ': on$\|: off$' | tail -n 15 | sed 's/^/  | /'
     fi
 }
 ms_since() { echo $((($(gpio-now) - $1) / 1000)); }
@@ -287,8 +287,10 @@ ctl_case() {  # BACKEND
     check_eq "other-user (not in group gpio) is refused: exit status" "$?" 2
     sed 's/^/     other-user: /' "$T/other.log"
     steady "... and the line stays on" 1 500
+    mark
     start_unit "systemctl restart returns 0" restart
     steady "after the restart the line is still steadily on (state lit kept)" 1 1000
+    journal_has "journal: the state file was restored" "restored what was asked before the restart (state lit)"
     # shellcheck disable=SC2086
     check "status after the restart says state lit" sh -c \
         "runuser -u blinkd-user -- env $_env /usr/bin/gpio-blinkd ctl status | grep -qx 'state lit'"
