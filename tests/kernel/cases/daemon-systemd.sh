@@ -63,6 +63,7 @@ drop_in() {  # TEXT: a runtime drop-in of the unit
 }
 no_drop_in() { rm -rf "/run/systemd/system/$UNIT.d"; systemctl daemon-reload; }
 state_is() { [ "$(prop $UNIT ActiveState)/$(prop $UNIT SubState)" = "$1" ]; }
+restarted_once() { [ "$(prop $UNIT NRestarts)" = 1 ] && state_is active/running; }
 # sample MS: the line's level every ms for MS ms; prints the wave summary
 sample() {
     gpio-sample-all 1000 "$1" "$(sim_path blinkd $OFF)" >"$T/wave" 2>&1
@@ -226,8 +227,7 @@ watchdog_case() {  # BACKEND
     T0=$(gpio-now)
     systemctl kill --signal=SIGSTOP $UNIT
     steady "SIGSTOP: the loop is frozen" "$(cat "$(sim_path blinkd $OFF)")" 1000
-    _restarted() { [ "$(prop $UNIT NRestarts)" = 1 ] && state_is active/running; }
-    check "restarted by the watchdog" until_ok "$SLOW" _restarted
+    check "restarted by the watchdog" until_ok "$SLOW" restarted_once
     fact "${1}_watchdog_restart_ms" "$(ms_since "$T0")"
     check "a new main process" test "$(prop $UNIT MainPID)" != "$_main"
     journal_has "journal: watchdog timeout" "Watchdog timeout"
@@ -305,72 +305,29 @@ ctl_case() {  # BACKEND
     no_drop_in
 }
 
-# One backend after the other, each case with its own id (CMake registers the ids of the
-# case_begin lines).
-BACKEND=sysfs
-if case_wanted sysfs-ready; then
-    case_begin sysfs-ready "sysfs: systemctl start returns once READY=1 came, with the line exported; it blinks; without READY=1 it blinks but stays activating"
-    ready_case sysfs
+# One backend after the other; each case has its own id, which CMake reads from these
+# lines (tests/kernel/CMakeLists.txt). backend_case ID FUNCTION DESCRIPTION runs FUNCTION
+# with the backend the id starts with.
+backend_case() {
+    case_wanted "$1" || return 0
+    case_begin "$1" "$3"
+    BACKEND=${1%%-*}
+    "$2" "$BACKEND"
     case_end
-fi
-if case_wanted sysfs-identity; then
-    case_begin sysfs-identity "sysfs: the shipped unit runs as a dynamic user in group gpio, without capabilities, and still exports the line (udev rules and group)"
-    identity_case sysfs
-    case_end
-fi
-if case_wanted sysfs-stop; then
-    case_begin sysfs-stop "sysfs: systemctl stop drives the line off; the export stays, an output at 0"
-    stop_case sysfs
-    case_end
-fi
-if case_wanted sysfs-watchdog; then
-    case_begin sysfs-watchdog "sysfs: a loop frozen by SIGSTOP is killed by the watchdog, restarted, and blinks again"
-    watchdog_case sysfs
-    case_end
-fi
-if case_wanted sysfs-start-limit; then
-    case_begin sysfs-start-limit "sysfs: a wrong line exits 1, is restarted, and the start limit stops it"
-    start_limit_case sysfs
-    case_end
-fi
-if case_wanted sysfs-ctl; then
-    case_begin sysfs-ctl "sysfs: a user in group gpio switches the state with gpio-blinkd ctl, others cannot, and the state survives systemctl restart"
-    ctl_case sysfs
-    case_end
-fi
+}
+backend_case sysfs-ready ready_case "sysfs: systemctl start returns once READY=1 came, with the line exported; it blinks; without READY=1 it blinks but stays activating"
+backend_case sysfs-identity identity_case "sysfs: the shipped unit runs as a dynamic user in group gpio, without capabilities, and still exports the line (udev rules and group)"
+backend_case sysfs-stop stop_case "sysfs: systemctl stop drives the line off; the export stays, an output at 0"
+backend_case sysfs-watchdog watchdog_case "sysfs: a loop frozen by SIGSTOP is killed by the watchdog, restarted, and blinks again"
+backend_case sysfs-start-limit start_limit_case "sysfs: a wrong line exits 1, is restarted, and the start limit stops it"
+backend_case sysfs-ctl ctl_case "sysfs: a user in group gpio switches the state with gpio-blinkd ctl, others cannot, and the state survives systemctl restart"
 # The sysfs backend keeps its export; the gpiod cases need the line free.
 echo "$N" >/sys/class/gpio/unexport 2>/dev/null
-
-BACKEND=gpiod
-if case_wanted gpiod-ready; then
-    case_begin gpiod-ready "gpiod: systemctl start returns once READY=1 came, with the line requested; it blinks; without READY=1 it blinks but stays activating"
-    ready_case gpiod
-    case_end
-fi
-if case_wanted gpiod-identity; then
-    case_begin gpiod-identity "gpiod: the shipped unit runs as a dynamic user in group gpio, without capabilities, and still requests the line (udev rules and group)"
-    identity_case gpiod
-    case_end
-fi
-if case_wanted gpiod-stop; then
-    case_begin gpiod-stop "gpiod: systemctl stop drives the line off; after the exit it is parked (pulled down) and released"
-    stop_case gpiod
-    case_end
-fi
-if case_wanted gpiod-watchdog; then
-    case_begin gpiod-watchdog "gpiod: a loop frozen by SIGSTOP is killed by the watchdog, restarted, and blinks again"
-    watchdog_case gpiod
-    case_end
-fi
-if case_wanted gpiod-start-limit; then
-    case_begin gpiod-start-limit "gpiod: a wrong line exits 1, is restarted, and the start limit stops it"
-    start_limit_case gpiod
-    case_end
-fi
-if case_wanted gpiod-ctl; then
-    case_begin gpiod-ctl "gpiod: a user in group gpio switches the state with gpio-blinkd ctl, others cannot, and the state survives systemctl restart"
-    ctl_case gpiod
-    case_end
-fi
+backend_case gpiod-ready ready_case "gpiod: systemctl start returns once READY=1 came, with the line requested; it blinks; without READY=1 it blinks but stays activating"
+backend_case gpiod-identity identity_case "gpiod: the shipped unit runs as a dynamic user in group gpio, without capabilities, and still requests the line (udev rules and group)"
+backend_case gpiod-stop stop_case "gpiod: systemctl stop drives the line off; after the exit it is parked (pulled down) and released"
+backend_case gpiod-watchdog watchdog_case "gpiod: a loop frozen by SIGSTOP is killed by the watchdog, restarted, and blinks again"
+backend_case gpiod-start-limit start_limit_case "gpiod: a wrong line exits 1, is restarted, and the start limit stops it"
+backend_case gpiod-ctl ctl_case "gpiod: a user in group gpio switches the state with gpio-blinkd ctl, others cannot, and the state survives systemctl restart"
 
 cases_done
