@@ -263,14 +263,16 @@ ctl_case() {  # BACKEND
     if [ -f /lib/systemd/system/gpio-blinkd.socket ]; then
         echo "     the package's gpio-blinkd.socket provides $_socket"
     else
-        # Until the package ships gpio-blinkd.socket, a stand-in of it: the daemon cannot
-        # give a socket it binds to group gpio itself (PrivateUsers=yes maps no
-        # supplementary group: chown fails), so systemd makes it, as root. The state file
-        # goes where the unit's own runtime directory would keep it across a restart.
+        # Until the package ships gpio-blinkd.socket (with the unit changes that go with
+        # it), stand-ins: the daemon cannot give a socket it binds to group gpio itself
+        # (PrivateUsers=yes maps no supplementary group: chown fails), so systemd makes it,
+        # as root; the state file goes to a runtime directory kept across a restart; and
+        # ProcSubset=pid goes, or the daemon cannot read the boot id and discards the
+        # state file ("cannot tell whether the machine rebooted since (no boot id)").
         echo "     no gpio-blinkd.socket in the package: a stand-in in /run/systemd/system"
         printf '[Socket]\nListenStream=%s\nSocketGroup=gpio\nSocketMode=0660\n' "$_socket" \
             >/run/systemd/system/gpio-blinkd.socket
-        drop_in '[Service]\nRuntimeDirectory=gpio-blinkd-state\nRuntimeDirectoryPreserve=restart\n'
+        drop_in '[Service]\nRuntimeDirectory=gpio-blinkd-state\nRuntimeDirectoryPreserve=restart\nProcSubset=all\n'
         # ...and ctl as a user looks in $XDG_RUNTIME_DIR unless told
         _env="GPIO_BLINKD_CONTROL=$_socket"
     fi
