@@ -53,6 +53,9 @@ write_config() {
         sed -e '/^GPIO_BLINKD_LINES=/d' "$SHIPPED_CONF"
         echo "GPIO_BLINKD_BACKEND=$_be"
         echo "GPIO_BLINKD_LINES=\"$_lines\""
+        # udev needed more than the default 2 s to give a new export's files to group gpio
+        # under TCG on a loaded host (the setting the shipped file names for slow udev)
+        echo "GPIO_BLINKD_PERMISSION_WAIT=20s"
         for _s in "$@"; do echo "$_s"; done
     } >"$CONF"
 }
