@@ -9,7 +9,7 @@
 # limit, and `gpio-blinkd ctl` by a user in group gpio. Every level is read from outside
 # the daemon, through gpio-sim's sim_gpioX/value.
 # Run by tests/kernel/cases/run-guest-group (groups systemd); by hand:
-#   tests/kernel/qemu-gpio-run --arch amd64 --kernel backports --timeout 600 \
+#   tests/kernel/qemu-gpio-run --arch amd64 --kernel backports --timeout 1800 --smp 2 \
 #       --root "$(tests/deploy/debian-rootfs)" --unit tests/kernel/cases/gpio-sim-blinkd.service \
 #       --payload build/release-static-tests/packages/gpio-blinkd_0.1.0_amd64.deb \
 #       --payload tests/kernel/cases/daemon-lib.sh tests/kernel/cases/daemon-systemd.sh
