@@ -2,6 +2,9 @@
 # SPDX-License-Identifier: MIT
 # guest-init.sh - /init of the initramfs built by tests/kernel/qemu-gpio-run.
 # Runs as PID 1 under busybox sh inside the QEMU guest.  Do not run on a host.
+# With --systemd it is the ExecStart= of qg-script.service instead (qemu-gpio-run --root):
+# systemd has mounted the file systems and loaded the modules, and its stdout is the
+# serial console.
 #
 # Protocol on the serial console (NONCE is random per run, see qemu-gpio-run):
 #   @@QG-BEGIN-NONCE@@             the guest script starts; what follows is its
@@ -12,19 +15,22 @@
 #   @@QG-TIMEOUT-NONCE@@           the guest-side watchdog killed the script
 #   @@QG-DMESG-NONCE@@ ... @@QG-DMESG-END-NONCE@@   dmesg tail (on failure)
 
-/bin/busybox mkdir -p /proc /sys /dev /tmp /run /sbin /usr/bin /usr/sbin
-/bin/busybox --install -s
+QG_UNDER_SYSTEMD=0
+[ "${1:-}" = --systemd ] && QG_UNDER_SYSTEMD=1
 export PATH=/usr/local/bin:/usr/local/sbin:/bin:/sbin:/usr/bin:/usr/sbin
 export HOME=/root TERM=vt100
-
-mount -t proc proc /proc
-mount -t sysfs sysfs /sys
-mount -t devtmpfs devtmpfs /dev
-# re-open stdio on the (new) console node
-exec </dev/null >/dev/console 2>&1
-mount -t tmpfs -o mode=1777 tmpfs /tmp
-mount -t tmpfs -o mode=0755 tmpfs /run
-mount -t debugfs debugfs /sys/kernel/debug
+if [ "$QG_UNDER_SYSTEMD" = 0 ]; then
+    /bin/busybox mkdir -p /proc /sys /dev /tmp /run /sbin /usr/bin /usr/sbin
+    /bin/busybox --install -s
+    mount -t proc proc /proc
+    mount -t sysfs sysfs /sys
+    mount -t devtmpfs devtmpfs /dev
+    # re-open stdio on the (new) console node
+    exec </dev/null >/dev/console 2>&1
+    mount -t tmpfs -o mode=1777 tmpfs /tmp
+    mount -t tmpfs -o mode=0755 tmpfs /run
+    mount -t debugfs debugfs /sys/kernel/debug
+fi
 echo "1 4 1 7" >/proc/sys/kernel/printk
 
 # shellcheck source=/dev/null
@@ -35,7 +41,7 @@ dmesg_tail() {
     # "out-of-tree module taints kernel" lines left out), last 40 lines
     echo "@@QG-DMESG-${QG_NONCE}@@"
     dmesg | awk '
-        /Run \/init as init process/ { f = 1; skip = 1; next }
+        /Run .* as init process/ { f = 1; skip = 1; next }
         !f { next }
         skip && /\]   / { next }
         { skip = 0 }
@@ -52,8 +58,12 @@ finish() {
         dmesg_tail
     fi
     sync
-    poweroff -f
-    sleep 5
+    # Under systemd, poweroff -f would still stop the units first: the kernel's own
+    # power-off is immediate, and no disk needs a clean shutdown.
+    if [ "$QG_UNDER_SYSTEMD" = 0 ]; then
+        poweroff -f
+        sleep 5
+    fi
     echo o >/proc/sysrq-trigger
 }
 
@@ -64,6 +74,8 @@ fail() {
 }
 
 # --- kernel modules: configfs (Debian's), irq_sim, gpio-sim, gpio-mockup ------
+# (under systemd: loaded by systemd-modules-load, configfs mounted by sys-kernel-config.mount)
+[ "$QG_UNDER_SYSTEMD" = 1 ] && QG_MODULES=
 for m in $QG_MODULES; do
     case "$m" in
         gpio-mockup) args="${QG_MOCKUP_ARGS:-}" ;;
@@ -73,7 +85,7 @@ for m in $QG_MODULES; do
     out=$(insmod "/lib/modules/$m.ko" $args 2>&1) || fail "insmod $m.ko failed: $out"
 done
 mkdir -p /sys/kernel/config
-if grep -qw configfs /proc/filesystems; then
+if [ "$QG_UNDER_SYSTEMD" = 0 ] && grep -qw configfs /proc/filesystems; then
     mount -t configfs configfs /sys/kernel/config || fail "mount configfs failed"
 fi
 

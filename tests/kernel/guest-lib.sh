@@ -24,6 +24,8 @@
 #   sim_value NAME OFFSET [BANK]        physical output level (0/1) seen by the
 #                                       simulator (…/sim_gpioX/value)
 #   sim_set_pull NAME OFFSET pull-up|pull-down [BANK]   drive the input side
+#   sim_chip_adopt NAME                 sets the variables of sim_chip_create for a
+#                                       live device made before (e.g. by a unit at boot)
 #   sim_chip_remove NAME                live=0 (if live), then remove the configfs tree
 #   sim_var NAME BANK FIELD             print e.g. CHIP/BASE/OUTSIDE of a bank
 # gpio-mockup (module parameters + debugfs):
@@ -162,6 +164,15 @@ sim_chip_create() {
         _nb=$((_nb + 1))
     done
     echo 1 >"$_d/live" || { _qg_err "live=1 failed for $_name"; return 1; }
+    sim_chip_adopt "$_name"
+}
+
+sim_chip_adopt() {
+    _name=$1
+    _d=$GPIO_SIM_CFS/$_name
+    [ "$(cat "$_d/live" 2>/dev/null)" = 1 ] || { _qg_err "no live gpio-sim device $_name"; return 1; }
+    _nb=0
+    while [ -d "$_d/bank$_nb" ]; do _nb=$((_nb + 1)); done
     _key=$(_qg_key "$_name")
     _dev=$(cat "$_d/dev_name")
     _i=0
