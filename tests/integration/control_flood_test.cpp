@@ -255,7 +255,13 @@ TEST_CASE("a flood of clients leaves the blink on time and the daemon's fds and 
   CHECK(run.requests > 2000);
   CHECK(run.flood_p99 <= run.quiet_p99 + 1.0);
   CHECK(run.fds_after == run.fds_before);
+#if defined(__SANITIZE_ADDRESS__)
+  // ASan's allocator keeps freed memory in quarantine (up to 256 MB), so RSS grows with
+  // every request whatever the daemon holds: memory is judged by the other builds.
+  MESSAGE("RSS not judged under AddressSanitizer: grew ", run.rss_after - run.rss_before, " KiB");
+#else
   CHECK(run.rss_after - run.rss_before < 1024);
+#endif
   CHECK(run.exit_code == 0);
   CHECK(run.rate_limited);
 }
