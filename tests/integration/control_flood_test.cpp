@@ -164,6 +164,12 @@ void flood(const std::filesystem::path& path, int kind, const std::atomic<bool>&
   requests += sent;
 }
 
+#if defined(__SANITIZE_ADDRESS__)
+constexpr bool kSanitized = true;
+#else
+constexpr bool kSanitized = false;
+#endif
+
 struct FloodRun {
   long requests = 0;
   double quiet_p99 = 0;
@@ -247,13 +253,19 @@ TEST_CASE("a flood of clients leaves the blink on time and the daemon's fds and 
   FloodRun run;
   for (int attempt = 1; attempt <= 3; ++attempt) {
     run = flood_run();
-    if (run.flood_p99 <= run.quiet_p99 + 1.0) {
+    if (run.flood_p99 <= run.quiet_p99 + 1.0 || kSanitized) {
       break;
     }
     MESSAGE("run ", attempt, ": flooded p99 more than 1 ms above the quiet one");
   }
   CHECK(run.requests > 2000);
+#if defined(__SANITIZE_ADDRESS__)
+  // Every request costs the instrumented daemon several times its real cost: the bound is
+  // the shipped code's, judged by the other builds; this one looks for memory errors.
+  MESSAGE("p99 not judged under AddressSanitizer");
+#else
   CHECK(run.flood_p99 <= run.quiet_p99 + 1.0);
+#endif
   CHECK(run.fds_after == run.fds_before);
 #if defined(__SANITIZE_ADDRESS__)
   // ASan's allocator keeps freed memory in quarantine (up to 256 MB), so RSS grows with
