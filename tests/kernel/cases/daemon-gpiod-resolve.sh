@@ -234,7 +234,7 @@ if case_wanted auto-picks-gpiod; then
     BLINKD_BACKEND=gpiod
     log_has "stderr: auto chose gpiod" "$RUN_LOG" "backend auto: chose gpiod"
     log_has "stderr: the resolved line" "$RUN_LOG" \
-        "line 'blinkd-gres-b:3': $R1 [blinkd-gres-b] offset 3 (global $((R1_BASE + 3))); on 100ms, off 100ms, 2 blinks"
+        "line 'blinkd-gres-b:3': $R1 [blinkd-gres-b] offset 3 (global $((R1_BASE + 3))); blink (on 100ms, off 100ms), 2 cycles"
     log_has "stderr: requested through the chardev" "$RUN_LOG" "requested as an output by 'gpio-blinkd'"
     toggled "blinkd-gres-b:3 drives bank1 line 3" 1 2
     toggled "bank0 line 3 untouched" 2 0

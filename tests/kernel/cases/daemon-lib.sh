@@ -236,10 +236,10 @@ not_exported() {
 }
 
 # described LOG ARG: the daemon's description of the line it opened for ARG
-# (the text between "line 'ARG': " and "; on " of its set-up line), or nothing
+# (the text between "line 'ARG': " and the first "; " of its set-up line), or nothing
 described() {
-    awk -v p="line '$2': " 'index($0, p) && index($0, "; on ") {
-        s = substr($0, index($0, p) + length(p)); print substr(s, 1, index(s, "; on ") - 1); exit }' "$1"
+    awk -v p="line '$2': " 'index($0, p) {
+        s = substr($0, index($0, p) + length(p)); if (index(s, "; ")) { print substr(s, 1, index(s, "; ") - 1); exit } }' "$1"
 }
 
 # --- the character device, from outside the daemon --------------------------------
