@@ -9,6 +9,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <exception>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <typeinfo>
@@ -41,6 +42,26 @@ inline constexpr std::size_t kMaxMessage = 2048;
 
 // A message for a person, on one log line: not empty, bounded, and no byte a terminal
 // would act on (input echoed into it must have gone through hal::printable).
+// The reference reading of a number: the value of a nonempty run of ASCII digits when it
+// is at most `max`, else nullopt (not digits, or too large: exact, with no overflow).
+inline std::optional<std::uint64_t> digits_value(std::string_view text, std::uint64_t max) {
+  if (text.empty()) {
+    return std::nullopt;
+  }
+  std::uint64_t value = 0;
+  for (const char c : text) {
+    if (c < '0' || c > '9') {
+      return std::nullopt;
+    }
+    const auto digit = static_cast<std::uint64_t>(c - '0');
+    if (digit > max || value > (max - digit) / 10) {
+      return std::nullopt;
+    }
+    value = value * 10 + digit;
+  }
+  return value;
+}
+
 inline void check_message(std::string_view message) {
   check(!message.empty(), "an error message is not empty");
   check(message.size() <= kMaxMessage, "an error message is bounded", message.substr(0, 200));

@@ -19,20 +19,8 @@ namespace {
 using Address = decltype(hal::LineSpec::address);
 
 std::optional<unsigned> whole_number(std::string_view text) {
-  if (text.empty()) {
-    return std::nullopt;
-  }
-  std::uint64_t value = 0;
-  for (const char c : text) {
-    if (c < '0' || c > '9') {
-      return std::nullopt;
-    }
-    value = value * 10 + static_cast<std::uint64_t>(c - '0');
-    if (value > UINT_MAX) {
-      return std::nullopt;
-    }
-  }
-  return static_cast<unsigned>(value);
+  const auto value = fuzz::digits_value(text, UINT_MAX);
+  return value ? std::optional<unsigned>(static_cast<unsigned>(*value)) : std::nullopt;
 }
 
 bool digits(std::string_view text) {

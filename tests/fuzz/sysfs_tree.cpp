@@ -165,18 +165,8 @@ std::optional<unsigned> number_in(const std::string& content, unsigned max) {
   while (!text.empty() && (text.back() == '\n' || text.back() == ' ')) {
     text.pop_back();
   }
-  if (text.empty()) {
-    return std::nullopt;
-  }
-  std::uint64_t value = 0;
-  for (const char c : text) {
-    if (c < '0' || c > '9') {
-      return std::nullopt;
-    }
-    // Saturated far above any max, so that leading zeros cost nothing.
-    value = std::min<std::uint64_t>(value * 10 + static_cast<std::uint64_t>(c - '0'), 1ULL << 40U);
-  }
-  return value <= max ? std::optional<unsigned>(static_cast<unsigned>(value)) : std::nullopt;
+  const auto value = fuzz::digits_value(text, max);
+  return value ? std::optional<unsigned>(static_cast<unsigned>(*value)) : std::nullopt;
 }
 
 std::string whole_file(const fs::path& file) {
