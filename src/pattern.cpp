@@ -145,6 +145,14 @@ Pattern parse_pattern(std::string_view text, std::string_view what, const Patter
     reject(text, what, "empty");
   }
   if (text == "blink") {
+    // Each of on and off is within its own bound; their sum is bounded like any cycle.
+    if (context.blink_on + context.blink_off > kLongestDuration) {
+      throw UsageError(fmt::format(
+          "{} 'blink': on {} and off {} make a cycle of {}; expected on plus off of at most {}",
+          what, format_duration(context.blink_on), format_duration(context.blink_off),
+          format_duration(context.blink_on + context.blink_off),
+          format_duration(kLongestDuration)));
+    }
     return cycle_of(text, {context.blink_on, context.blink_off});
   }
   if (text == "on" || text == "off") {

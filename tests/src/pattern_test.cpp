@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include <doctest/doctest.h>
 
+#include <string>
+
 #include "pattern.hpp"
 #include "usage_error.hpp"
 
@@ -84,6 +86,30 @@ TEST_CASE("segment lists alternate on and off, each within bounds, an even numbe
     many += i == 0 ? "1ms" : "/1ms";
   }
   CHECK(error_of(many.c_str()).find("more than 1024 segments") != std::string::npos);
+}
+
+TEST_CASE("blink's on plus off is a cycle bounded like any other: at most 24h") {
+  CHECK(segments_of("blink", PatternContext{23h, 1h, 120ms}) == std::vector<Duration>{23h, 1h});
+  std::string error;
+  try {
+    (void)parse_pattern("blink", "line '17' pattern", PatternContext{1s, 24h, 120ms});
+  } catch (const blinkd::UsageError& caught) {
+    error = caught.what();
+  }
+  CHECK(error ==
+        "line '17' pattern 'blink': on 1s and off 24h make a cycle of 86401s; expected on plus "
+        "off of at most 24h");
+  CHECK_THROWS_AS((void)parse_pattern("blink", "p", PatternContext{24h, 1ms, 120ms}),
+                  blinkd::UsageError);
+}
+
+TEST_CASE("the longest Morse text at the longest unit stays within the 24h cycle bound") {
+  // '0' is the longest code (five dashes): 64 of them at 10s a unit.
+  const std::string zeros = "morse:" + std::string(blinkd::kMaxMorseText, '0');
+  const Pattern longest =
+      parse_pattern(zeros, "p", PatternContext{1s, 1s, blinkd::kMorseUnitRange.max});
+  CHECK(longest.cycle() <= blinkd::kLongestDuration);
+  CHECK(longest.segments.size() <= blinkd::kMaxSegments);
 }
 
 TEST_CASE("a pattern's description is whole when short and bounded when long") {
