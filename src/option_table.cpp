@@ -147,7 +147,9 @@ void add_timing(std::vector<OptionSpec>& table) {
                              [](LineConfig& l, std::string_view v, const std::string& w) {
                                l.on = parse_duration(v, w, kSegmentRange);
                              }));
-  table.push_back(line_entry("off", "DUR", fmt::format("time off in each blink, {}", segment),
+  table.push_back(line_entry("off", "DUR",
+                             fmt::format("time off in each blink, {}; on plus off at most {}",
+                                         segment, format_duration(kLongestDuration)),
                              format_duration(defaults.off), Section::Timing,
                              [](LineConfig& l, std::string_view v, const std::string& w) {
                                l.off = parse_duration(v, w, kSegmentRange);

@@ -293,11 +293,23 @@ TEST_CASE("--check reads everything like a run and needs lines") {
 }
 
 TEST_CASE("every numeric input is bounded: max-1, max, max+1 and the 64-bit limits") {
-  // Durations of a blink: 1ms to 24h, in every unit.
-  CHECK(parse({"--on", "24h", "1"}).options.lines[0].config.on == 24h);
-  CHECK(parse({"--on", "1440m", "1"}).options.lines[0].config.on == 24h);
-  CHECK(parse({"--on", "86400s", "1"}).options.lines[0].config.on == 24h);
-  CHECK(parse({"--on", "86399.999999999s", "1"}).options.lines[0].config.on == 24h - 1ns);
+  // Durations of a blink: 1ms to 24h each, in every unit (another pattern shown, so that
+  // blink's own cycle bound below is not what is tested here).
+  CHECK(parse({"--pattern", "fast", "--on", "24h", "1"}).options.lines[0].config.on == 24h);
+  CHECK(parse({"--pattern", "fast", "--on", "1440m", "1"}).options.lines[0].config.on == 24h);
+  CHECK(parse({"--pattern", "fast", "--on", "86400s", "1"}).options.lines[0].config.on == 24h);
+  CHECK(parse({"--pattern", "fast", "--on", "86399.999999999s", "1"}).options.lines[0].config.on ==
+        24h - 1ns);
+  // ... and blink's cycle, on plus off, at most 24h like every pattern's.
+  CHECK(parse({"--on", "86399s", "--off", "1s", "1"}).options.lines[0].config.on == 86399s);
+  CHECK(parse({"1,on=23h,off=1h"}).options.lines[0].config.off == 1h);
+  CHECK(error_of({"--on", "24h", "1"}) ==
+        "line '1' pattern 'blink': on 24h and off 1s make a cycle of 86401s; expected on plus "
+        "off of at most 24h");
+  CHECK(error_of({"1,off=24h"}).find("make a cycle of 86401s") != std::string::npos);
+  CHECK(error_of({"--state", "long=blink", "--on", "24h", "--off", "24h", "--pattern", "fast", "1"})
+            .find("state long 'blink': on 24h and off 24h make a cycle of 48h") !=
+        std::string::npos);
   CHECK(error_of({"--on", "86400.000000001s", "1"}).find("longer than 24h") != std::string::npos);
   CHECK(error_of({"--on", "1441m", "1"}).find("longer than 24h") != std::string::npos);
   CHECK(error_of({"--on", "25h", "1"}).find("longer than 24h") != std::string::npos);
