@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: MIT
 // Where the control socket comes from: systemd's socket activation (LISTEN_FDS), or a
-// path the daemon binds itself, with the group that may use it; and the client side,
-// `gpio-blinkd ctl`.
+// path the daemon binds itself, with the group that may use it. The client side,
+// `gpio-blinkd ctl`, is control_client.hpp.
 #pragma once
 
 #include <sys/types.h>
+#include <sys/un.h>
 
 #include <filesystem>
 #include <optional>
@@ -34,13 +35,11 @@ struct ListeningSocket {
 [[nodiscard]] std::optional<std::string> default_control_path(const Environment& environment,
                                                               uid_t uid);
 
-// Where `gpio-blinkd ctl` looks when neither --control nor GPIO_BLINKD_CONTROL says, in
-// order: for root the system socket; for others their own daemon's
-// ($XDG_RUNTIME_DIR/gpio-blinkd/control, when XDG_RUNTIME_DIR is set), then the system
-// daemon's, which group gpio may use. ctl takes the first that exists.
+// The system daemon's socket (systemd's gpio-blinkd.socket, or a root daemon's own).
 inline constexpr std::string_view kSystemControlPath = "/run/gpio-blinkd/control";
-[[nodiscard]] std::vector<std::string> ctl_candidate_paths(const Environment& environment,
-                                                           uid_t uid);
+
+// A sockaddr_un for `path`; nullopt when it is empty or too long for one.
+[[nodiscard]] std::optional<sockaddr_un> socket_address(const std::string& path);
 
 // Binds and listens on `path`: its directory made when missing, a stale socket (one
 // nobody accepts on) replaced, anything else refused; mode 0660, group `group` when
@@ -56,10 +55,5 @@ inline constexpr std::string_view kSystemControlPath = "/run/gpio-blinkd/control
 // `file` names it in messages.
 [[nodiscard]] gid_t group_id_in(std::string_view text, std::string_view name,
                                 std::string_view file);
-
-// `gpio-blinkd ctl [--control PATH] [--timeout DUR] COMMAND...`: prints the reply's data
-// lines to stdout and the final line's message (errors to stderr). Exit 0 for ok, 1 for
-// error, 2 when no daemon could be reached or no reply came.
-[[nodiscard]] int run_ctl(std::span<const char* const> args, const Environment& environment);
 
 }  // namespace blinkd

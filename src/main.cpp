@@ -11,7 +11,7 @@
 
 #include "chip_listing.hpp"
 #include "command_line.hpp"
-#include "control_socket.hpp"
+#include "control_client.hpp"
 #include "daemon.hpp"
 #include "hal/registry.hpp"
 #include "help.hpp"

@@ -159,6 +159,15 @@ TEST_CASE("every command through gpio-blinkd ctl, with its exit status") {
   CHECK(rig.ctl({"reset"}).exit_code == 0);
   CHECK(contains(rig.ctl({"status"}).out, "state ok\n"));
   CHECK(rig.ctl({"help"}).out.starts_with("help version"));
+  // ctl's own options, in both spellings; a timeout out of range names it and the range.
+  result = run_process(
+      daemon_argv({"ctl", "--timeout=2s", "--control=" + rig.socket.string(), "version"}),
+      clean_environment(), 10s);
+  CHECK(result.exit_code == 0);
+  CHECK(result.out.starts_with("version protocol 1 "));
+  result = rig.ctl({"--timeout", "50ms", "version"});
+  CHECK(result.exit_code == 2);
+  CHECK(contains(result.err, "ctl: option --timeout '50ms': shorter than 100ms"));
   result = rig.ctl({"frobnicate"});
   CHECK(result.exit_code == 1);
   CHECK(result.err == "gpio-blinkd ctl: unknown command 'frobnicate'; try help\n");
