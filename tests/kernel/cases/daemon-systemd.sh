@@ -264,33 +264,16 @@ start_limit_case() {  # BACKEND
 ctl_case() {  # BACKEND
     write_config "$1" LED0 GPIO_BLINKD_ON=200ms GPIO_BLINKD_OFF=200ms 'GPIO_BLINKD_STATES="lit=on dark=off"'
     _socket=/run/gpio-blinkd/control
-    _env=
-    if [ -f /lib/systemd/system/gpio-blinkd.socket ]; then
-        echo "     the package's gpio-blinkd.socket provides $_socket"
-    else
-        # Until the package ships gpio-blinkd.socket (with the unit changes that go with
-        # it), stand-ins: the daemon cannot give a socket it binds to group gpio itself
-        # (PrivateUsers=yes maps no supplementary group: chown fails), so systemd makes it,
-        # as root; the state file goes to a runtime directory kept across a restart; and
-        # ProcSubset=pid goes, or the daemon cannot read the boot id and discards the
-        # state file ("cannot tell whether the machine rebooted since (no boot id)").
-        echo "     no gpio-blinkd.socket in the package: a stand-in in /run/systemd/system"
-        printf '[Socket]\nListenStream=%s\nSocketGroup=gpio\nSocketMode=0660\n' "$_socket" \
-            >/run/systemd/system/gpio-blinkd.socket
-        drop_in '[Service]\nRuntimeDirectory=gpio-blinkd-state\nRuntimeDirectoryPreserve=restart\nProcSubset=all\n'
-        # ...and ctl as a user looks in $XDG_RUNTIME_DIR unless told
-        _env="GPIO_BLINKD_CONTROL=$_socket"
-    fi
+    check "the package ships gpio-blinkd.socket" test -f /lib/systemd/system/gpio-blinkd.socket
     check "systemctl start gpio-blinkd.socket" systemctl start gpio-blinkd.socket
     start_unit "systemctl start"
     blinks "blinks before any state" 1200 2
     check_eq "the socket: group gpio, 0660" "$(group_of $_socket)" "gpio srw-rw----"
-    # shellcheck disable=SC2086  # _env: empty or one assignment
+    # ctl as a user, with no option, finds the system's socket (no daemon of its own runs)
     check "blinkd-user (group gpio): gpio-blinkd ctl state lit" \
-        runuser -u blinkd-user -- env $_env /usr/bin/gpio-blinkd ctl state lit
+        runuser -u blinkd-user -- /usr/bin/gpio-blinkd ctl state lit
     steady "state lit: the line is steadily on" 1 1000
-    # shellcheck disable=SC2086
-    runuser -u other-user -- env $_env /usr/bin/gpio-blinkd ctl state dark >"$T/other.log" 2>&1
+    runuser -u other-user -- /usr/bin/gpio-blinkd ctl state dark >"$T/other.log" 2>&1
     check_eq "other-user (not in group gpio) is refused: exit status" "$?" 2
     sed 's/^/     other-user: /' "$T/other.log"
     steady "... and the line stays on" 1 500
@@ -298,12 +281,10 @@ ctl_case() {  # BACKEND
     start_unit "systemctl restart returns 0" restart
     steady "after the restart the line is still steadily on (state lit kept)" 1 1000
     journal_has "journal: the state file was restored" "restored what was asked before the restart (state lit)"
-    # shellcheck disable=SC2086
     check "status after the restart says state lit" sh -c \
-        "runuser -u blinkd-user -- env $_env /usr/bin/gpio-blinkd ctl status | grep -qx 'state lit'"
-    # shellcheck disable=SC2086
+        "runuser -u blinkd-user -- /usr/bin/gpio-blinkd ctl status | grep -qx 'state lit'"
     check "blinkd-user: gpio-blinkd ctl state dark" \
-        runuser -u blinkd-user -- env $_env /usr/bin/gpio-blinkd ctl state dark
+        runuser -u blinkd-user -- /usr/bin/gpio-blinkd ctl state dark
     steady "state dark: the line is steadily off" 0 600
     # The socket would start the service again on the next connection.
     systemctl stop gpio-blinkd.socket
