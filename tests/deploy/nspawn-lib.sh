@@ -7,7 +7,11 @@
 # The container runs over a throw-away overlay (--volatile=overlay: the cached root
 # filesystem is never changed) with a unified cgroup hierarchy and BPF, so that
 # DevicePolicy= is enforced even on a hybrid host that is not itself run by systemd
-# (--keep-unit, --register=no: no machined needed).
+# (--keep-unit, --register=no: no machined needed). There each container gets a cgroup of
+# its own (own_cgroup_prefix): with --keep-unit it would otherwise share the caller's, and two
+# containers at once (ctest -j2) would run one system.slice between their two systemds, each
+# stopping and killing the other's services (seen: "status=219/CGROUP", a daemon killed by
+# the other container's `systemctl stop`).
 
 nspawn_pid=
 container_pid=
@@ -23,6 +27,8 @@ ok() { say "ok   $*"; }
 fail() {
     say "FAIL $*"
     failures=$((failures + 1))
+    # A test may define on_failure (the stage's journal, say) to show why, where it failed.
+    if declare -F on_failure >/dev/null; then on_failure; fi
 }
 check() {  # DESCRIPTION COMMAND...
     local what=$1
@@ -58,6 +64,7 @@ stop_container() {
     fi
     nspawn_pid=
     container_pid=
+    remove_own_cgroups
 }
 
 # The container's PID 1: a descendant of systemd-nspawn whose innermost pid is 1.
@@ -79,15 +86,57 @@ find_container_pid() {
 
 in_container() { nsenter -t "$container_pid" -a "$@"; }
 
+# The cgroup directories, one per hierarchy systemd uses (name=systemd on a hybrid host,
+# the unified one), that own_cgroup_prefix made for this test; removed by remove_own_cgroups.
+own_cgroups=()
+own_cgroup_dirs() {  # the directories for this test, one per mounted systemd hierarchy
+    local mount kind path
+    for mount in /sys/fs/cgroup /sys/fs/cgroup/unified /sys/fs/cgroup/systemd; do
+        case "$(stat -f -c %T "$mount" 2>/dev/null)" in
+            cgroup2fs) kind="0:" ;;
+            cgroupfs) [ "$mount" = /sys/fs/cgroup/systemd ] || continue; kind="[0-9]*:name=systemd" ;;
+            *) continue ;;
+        esac
+        # shellcheck disable=SC2053  # kind is a pattern
+        path=$(while IFS=: read -r id controllers rest; do
+                   [[ "$id:$controllers" == $kind ]] && { printf '%s' "$rest"; break; }
+               done </proc/self/cgroup)
+        [ -n "$path" ] && printf '%s\n' "$mount${path%/}/blinkd-nspawn-$$-$1"
+    done
+}
+# own_cgroup_prefix: makes them; sets cgroup_prefix, a command prefix that moves the
+# command into them before it runs (where the host has no systemd to give it a scope).
+cgroup_prefix=()
+own_cgroup_prefix() {
+    local dir
+    mapfile -t own_cgroups < <(own_cgroup_dirs "$RANDOM")
+    for dir in "${own_cgroups[@]}"; do mkdir -p "$dir" || die "mkdir $dir (a cgroup of the test's own)"; done
+    # shellcheck disable=SC2016  # expanded by the inner shell
+    cgroup_prefix=(bash -c 'for dir in "${@:2:$1}"; do echo $$ >"$dir/cgroup.procs" || exit 125; done
+                            shift $(($1 + 1)); exec "$@"' _ "${#own_cgroups[@]}" "${own_cgroups[@]}")
+}
+remove_own_cgroups() {  # the deepest first: systemd in the container made its slices there
+    local dir
+    for dir in "${own_cgroups[@]}"; do
+        for _ in $(seq 50); do  # the container's last processes may still be exiting
+            [ -d "$dir" ] || break
+            find "$dir" -depth -type d -exec rmdir {} + 2>/dev/null
+            sleep 0.1
+        done
+    done
+    own_cgroups=()
+    cgroup_prefix=()
+}
+
 boot_container() {  # ROOTFS LOG [NSPAWN_ARGS...]: boots and waits until systemd is running
     local rootfs=$1 log=$2 state="" booted
     shift 2
     local nspawn=(systemd-nspawn --boot --directory="$rootfs" --volatile=overlay
                   --machine="blinkd-test-$$" --register=no --console=passive
                   --system-call-filter=bpf "--capability=CAP_BPF,CAP_NET_ADMIN" "$@")
-    [ -d /run/systemd/system ] || nspawn+=(--keep-unit)
+    [ -d /run/systemd/system ] || { nspawn+=(--keep-unit); own_cgroup_prefix; }
     booted=$(date +%s.%N)
-    SYSTEMD_NSPAWN_UNIFIED_HIERARCHY=1 setsid "${nspawn[@]}" </dev/null >"$log" 2>&1 &
+    SYSTEMD_NSPAWN_UNIFIED_HIERARCHY=1 setsid "${cgroup_prefix[@]}" "${nspawn[@]}" </dev/null >"$log" 2>&1 &
     nspawn_pid=$!
     for _ in $(seq 200); do
         container_pid=$(find_container_pid) && break
