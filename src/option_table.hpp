@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
 // The one table of everything a user can set: each entry is a command-line option, a
 // GPIO_BLINKD_* variable, a per-line setting, or several of these, with the help text
-// that --help and the man page show. The daemon's own entries are here; the HAL and
-// each backend declare theirs (hal/settings.hpp) and join the table when it is built.
+// that --help and the man page show. The daemon's own entries are in option_entries.cpp; the HAL
+// and each backend declare theirs (hal/settings.hpp) and join the table when it is built.
 #pragma once
 
 #include <cstdint>

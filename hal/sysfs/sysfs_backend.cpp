@@ -59,78 +59,6 @@ constexpr std::string_view kNoSysfsHint =
     "the kernel has no sysfs GPIO interface (CONFIG_GPIO_SYSFS), /sys is not mounted here, "
     "or --sysfs-root is wrong; in a container bind-mount /sys (-v /sys:/sys)";
 
-std::string busy_hint(const ResolvedLine& line, const fs::path& dev_root) {
-  std::string hint = "owned by a kernel driver or another process";
-  if (!line.chip.empty()) {
-    if (auto info = query_chardev_line(dev_root / line.chip, line.offset)) {
-      if (!info->consumer.empty()) {
-        return fmt::format("{}: the kernel names its consumer '{}'", hint, info->consumer);
-      }
-    }
-  }
-  return hint + " (see gpioinfo, or /sys/kernel/debug/gpio)";
-}
-
-std::string invalid_number_hint(unsigned number, const std::vector<ChipInfo>& chips) {
-  std::string hint = fmt::format("no chip provides it; chips found: {}", describe_chips(chips));
-  for (const auto& chip : chips) {
-    if (chip.base && *chip.base > 0 && number < chip.ngpio) {
-      hint += fmt::format(
-          "; this kernel numbers {} from {}: did you mean {} ({}:{})? CHIP:OFFSET survives "
-          "renumbering (Raspberry Pi kernels 6.6+ moved the base from 0 to 512)",
-          chip.name.empty() ? chip.label : chip.name, *chip.base, *chip.base + number,
-          chip.name.empty() ? chip.label : chip.name, number);
-      break;
-    }
-  }
-  return hint;
-}
-
-// The lines this backend opened: one pwrite per change, each line off and kept or
-// unexported at release.
-class SysfsBank final : public OutputBank {
- public:
-  explicit SysfsBank(LogSink log) : log_(std::move(log)) {}
-  SysfsBank(const SysfsBank&) = delete;
-  SysfsBank& operator=(const SysfsBank&) = delete;
-  SysfsBank(SysfsBank&&) = delete;
-  SysfsBank& operator=(SysfsBank&&) = delete;
-  ~SysfsBank() override { (void)release(); }
-
-  void add(std::unique_ptr<SysfsLine> line) { lines_.push_back(std::move(line)); }
-
-  void set(std::span<const LevelChange> changes) override {
-    for (const auto& change : changes) {
-      lines_[change.line]->set(change.on);
-    }
-  }
-
-  std::vector<std::string> release() noexcept override {
-    std::vector<std::string> failures;
-    for (auto& line : lines_) {
-      if (auto failure = line->release(log_)) {
-        try {
-          failures.push_back(std::move(*failure));
-        } catch (...) {  // NOLINT(bugprone-empty-catch): out of memory while reporting
-        }
-      }
-    }
-    return failures;
-  }
-
- private:
-  std::vector<std::unique_ptr<SysfsLine>> lines_;
-  LogSink log_;
-};
-
-// Where a line's export lives and how it is made, for either ABI.
-struct ExportPlan {
-  fs::path export_file;
-  Unexport unexport;  // file, token and the line's name for messages
-  fs::path line_dir;  // gpioN (legacy) or chipX/gpioY (per chip)
-  bool per_chip = false;
-};
-
 class SysfsBackend final : public Backend {
  public:
   explicit SysfsBackend(BackendOptions options)
@@ -261,7 +189,7 @@ class SysfsBackend final : public Backend {
     if (path_exists(plan.line_dir)) {
       options_.log(LogLevel::Notice, fmt::format("{} is already exported: adopting {}",
                                                  plan.unexport.line, plan.line_dir.string()));
-    } else if (export_line(resolved, plan)) {
+    } else if (export_line(resolved, plan, options_)) {
       guard.arm();
       wait_for_directory(plan.line_dir, deadline, options_.pause);
     }
@@ -344,46 +272,6 @@ class SysfsBackend final : public Backend {
     plan.unexport = {class_dir_ / "unexport", number, "GPIO " + number};
     plan.line_dir = class_dir_ / ("gpio" + number);
     return plan;
-  }
-
-  // Returns true when this call exported the line, false when it adopted an export
-  // that appeared meanwhile. Throws on every other outcome.
-  [[nodiscard]] bool export_line(const ResolvedLine& resolved, const ExportPlan& plan) const {
-    if (!path_exists(plan.export_file)) {
-      throw Error(plan.export_file.string(), "is missing", ENOENT,
-                  "this kernel offers neither the legacy sysfs export nor the per-chip one "
-                  "(Linux 6.17+); use --backend gpiod");
-    }
-    const int err = try_write_attribute(plan.export_file, plan.unexport.token);
-    switch (err) {
-      case 0:
-        options_.log(LogLevel::Info, fmt::format("exported {}", plan.unexport.line));
-        return true;
-      case EBUSY:
-        if (path_exists(plan.line_dir)) {
-          options_.log(LogLevel::Notice, fmt::format("{} was exported meanwhile: adopting {}",
-                                                     plan.unexport.line, plan.line_dir.string()));
-          return false;
-        }
-        throw Error(plan.unexport.line,
-                    fmt::format("cannot be exported: {} is busy",
-                                resolved.chip.empty() ? "the line" : resolved.describe()),
-                    EBUSY, busy_hint(resolved, options_.dev_root()));
-      case EINVAL:
-        if (plan.per_chip) {
-          throw Error(plan.export_file.string(),
-                      fmt::format("the kernel rejected offset {}", plan.unexport.token), EINVAL,
-                      "the line is masked or does not exist on this chip");
-        }
-        throw Error(plan.export_file.string(),
-                    fmt::format("the kernel rejected GPIO {}", plan.unexport.token), EINVAL,
-                    invalid_number_hint(
-                        *resolved.global,
-                        chip_infos(discover_chips(options_.sysfs_root(), options_.dev_root()))));
-      default:
-        throw Error(plan.export_file.string(),
-                    fmt::format("writing '{}' failed", plan.unexport.token), err, access_hint(err));
-    }
   }
 
   void fill_names_from_chardev(std::vector<SysfsChip>& chips) const {

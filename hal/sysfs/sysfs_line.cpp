@@ -10,6 +10,9 @@
 
 #include <fmt/format.h>
 
+#include "hal/chardev.hpp"
+#include "hal/sysfs_chips.hpp"
+
 namespace hal::sysfs {
 namespace {
 
@@ -24,7 +27,92 @@ void unexport_now(const Unexport& unexport, const LogSink& log) {
   }
 }
 
+std::string busy_hint(const ResolvedLine& line, const fs::path& dev_root) {
+  std::string hint = "owned by a kernel driver or another process";
+  if (!line.chip.empty()) {
+    if (auto info = query_chardev_line(dev_root / line.chip, line.offset)) {
+      if (!info->consumer.empty()) {
+        return fmt::format("{}: the kernel names its consumer '{}'", hint, info->consumer);
+      }
+    }
+  }
+  return hint + " (see gpioinfo, or /sys/kernel/debug/gpio)";
+}
+
+std::string invalid_number_hint(unsigned number, const std::vector<ChipInfo>& chips) {
+  std::string hint = fmt::format("no chip provides it; chips found: {}", describe_chips(chips));
+  for (const auto& chip : chips) {
+    if (chip.base && *chip.base > 0 && number < chip.ngpio) {
+      hint += fmt::format(
+          "; this kernel numbers {} from {}: did you mean {} ({}:{})? CHIP:OFFSET survives "
+          "renumbering (Raspberry Pi kernels 6.6+ moved the base from 0 to 512)",
+          chip.name.empty() ? chip.label : chip.name, *chip.base, *chip.base + number,
+          chip.name.empty() ? chip.label : chip.name, number);
+      break;
+    }
+  }
+  return hint;
+}
+
 }  // namespace
+
+void SysfsBank::set(std::span<const LevelChange> changes) {
+  for (const auto& change : changes) {
+    lines_[change.line]->set(change.on);
+  }
+}
+
+std::vector<std::string> SysfsBank::release() noexcept {
+  std::vector<std::string> failures;
+  for (auto& line : lines_) {
+    if (auto failure = line->release(log_)) {
+      try {
+        failures.push_back(std::move(*failure));
+      } catch (...) {  // NOLINT(bugprone-empty-catch): out of memory while reporting
+      }
+    }
+  }
+  return failures;
+}
+
+bool export_line(const ResolvedLine& resolved, const ExportPlan& plan,
+                 const BackendOptions& options) {
+  if (!path_exists(plan.export_file)) {
+    throw Error(plan.export_file.string(), "is missing", ENOENT,
+                "this kernel offers neither the legacy sysfs export nor the per-chip one "
+                "(Linux 6.17+); use --backend gpiod");
+  }
+  const int err = try_write_attribute(plan.export_file, plan.unexport.token);
+  switch (err) {
+    case 0:
+      options.log(LogLevel::Info, fmt::format("exported {}", plan.unexport.line));
+      return true;
+    case EBUSY:
+      if (path_exists(plan.line_dir)) {
+        options.log(LogLevel::Notice, fmt::format("{} was exported meanwhile: adopting {}",
+                                                  plan.unexport.line, plan.line_dir.string()));
+        return false;
+      }
+      throw Error(plan.unexport.line,
+                  fmt::format("cannot be exported: {} is busy",
+                              resolved.chip.empty() ? "the line" : resolved.describe()),
+                  EBUSY, busy_hint(resolved, options.dev_root()));
+    case EINVAL:
+      if (plan.per_chip) {
+        throw Error(plan.export_file.string(),
+                    fmt::format("the kernel rejected offset {}", plan.unexport.token), EINVAL,
+                    "the line is masked or does not exist on this chip");
+      }
+      throw Error(plan.export_file.string(),
+                  fmt::format("the kernel rejected GPIO {}", plan.unexport.token), EINVAL,
+                  invalid_number_hint(
+                      *resolved.global,
+                      chip_infos(discover_chips(options.sysfs_root(), options.dev_root()))));
+    default:
+      throw Error(plan.export_file.string(),
+                  fmt::format("writing '{}' failed", plan.unexport.token), err, access_hint(err));
+  }
+}
 
 SysfsLine::SysfsLine(std::string name, fs::path value_path, UniqueFd value_fd, UniqueFd claim,
                      Unexport unexport, bool invert, bool unexport_at_exit)

@@ -1,13 +1,17 @@
 // SPDX-License-Identifier: MIT
-// A line exported through sysfs, and the setup steps both sysfs ABIs share: the legacy
-// one (/sys/class/gpio/export by global number, gpioN with active_low) and the per-chip
-// one of Linux 6.17 (/sys/class/gpio/chipX/export by offset, chipX/gpioY with direction
-// and value only).
+// Lines exported through sysfs (each one, and the bank of them the backend returns), and
+// the setup steps both sysfs ABIs share, the export first: the legacy ABI
+// (/sys/class/gpio/export by global number, gpioN with active_low) and the per-chip one
+// of Linux 6.17 (/sys/class/gpio/chipX/export by offset, chipX/gpioY with direction and
+// value only).
 #pragma once
 
 #include <filesystem>
+#include <memory>
 #include <optional>
+#include <span>
 #include <string>
+#include <vector>
 
 #include "hal/hal.hpp"
 #include "hal/posix_file.hpp"
@@ -46,6 +50,40 @@ class SysfsLine {
   bool unexport_at_exit_;
   bool broken_ = false;  // a write failed: not retried
 };
+
+// The lines the backend opened: one pwrite per change, each line off and kept or
+// unexported at release.
+class SysfsBank final : public OutputBank {
+ public:
+  explicit SysfsBank(LogSink log) : log_(std::move(log)) {}
+  SysfsBank(const SysfsBank&) = delete;
+  SysfsBank& operator=(const SysfsBank&) = delete;
+  SysfsBank(SysfsBank&&) = delete;
+  SysfsBank& operator=(SysfsBank&&) = delete;
+  ~SysfsBank() override { (void)release(); }
+
+  void add(std::unique_ptr<SysfsLine> line) { lines_.push_back(std::move(line)); }
+  void set(std::span<const LevelChange> changes) override;
+  std::vector<std::string> release() noexcept override;
+
+ private:
+  std::vector<std::unique_ptr<SysfsLine>> lines_;
+  LogSink log_;
+};
+
+// Where a line's export lives and how it is made, for either ABI.
+struct ExportPlan {
+  fs::path export_file;
+  Unexport unexport;  // file, token and the line's name for messages
+  fs::path line_dir;  // gpioN (legacy) or chipX/gpioY (per chip)
+  bool per_chip = false;
+};
+
+// Writes the line's token to the plan's export file. Returns true when this call
+// exported the line, false when it adopted an export that appeared meanwhile. Throws
+// hal::Error with the likely cause (busy, an invalid number, permissions) otherwise.
+[[nodiscard]] bool export_line(const ResolvedLine& resolved, const ExportPlan& plan,
+                               const BackendOptions& options);
 
 // Unexports a line this process exported if setting it up fails later, so a failed
 // start leaves the system as it found it.

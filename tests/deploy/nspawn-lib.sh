@@ -169,7 +169,7 @@ cursor=
 mark() { cursor=$(in_container journalctl -n 0 --show-cursor --no-pager | sed -n 's/^-- cursor: //p'); }
 journal() { in_container journalctl -u "$1" --no-pager -o cat ${cursor:+"--after-cursor=$cursor"}; }
 logged() { journal "$1" | grep -qF -- "$2"; }
-journal_has() { wait_for 3 logged "$1" "$2" || { say "     no '$2' in the journal of $1"; return 1; }; }
+journal_has() { wait_for 10 logged "$1" "$2" || { say "     no '$2' in the journal of $1"; return 1; }; }
 show_journal() {
     cursor=
     say "journal of $1:"

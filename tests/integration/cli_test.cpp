@@ -52,7 +52,8 @@ TEST_CASE("a bad GPIO_BLINKD_ variable exits 1 naming the variable") {
 
 TEST_CASE("the sim backend shows each edge on stdout and --count 2 exits 0 with lines off") {
   const auto result = run_process(
-      daemon_argv({"--backend", "sim", "--on", "20ms", "--off", "20ms", "--count", "2", "PE8"}));
+      daemon_argv({"--backend", "sim", "--on", "20ms", "--off", "20ms", "--count", "2", "PE8"}),
+      clean_environment());
   CHECK(result.exit_code == 0);
   CHECK(count_lines(result.out) == 6);  // off at request, on, off, on, off, released
   CHECK(contains(result.out, "PE8      gpiochip0:136 on\n"));

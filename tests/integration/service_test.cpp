@@ -86,14 +86,15 @@ TEST_CASE("the watchdog is pinged from the blink loop at half of WATCHDOG_USEC")
   REQUIRE(manager.next(5s).starts_with("READY=1"));
   const auto first = std::chrono::steady_clock::now();
   int pings = 0;
-  while (std::chrono::steady_clock::now() - first < 1s) {
-    const std::string message = manager.next(1s);
+  while (std::chrono::steady_clock::now() - first < 2s) {
+    const std::string message = manager.next(2s);
     CHECK(message == "WATCHDOG=1");
     ++pings;
   }
-  // About 10 in one second; a loaded machine may delay a few, never double them.
-  CHECK(pings >= 7);
-  CHECK(pings <= 12);
+  // About 20 in two seconds; a loaded machine may delay some (a late ping is one ping, the
+  // next one keeps the grid), never add any.
+  CHECK(pings >= 10);
+  CHECK(pings <= 23);
   daemon.signal(SIGTERM);
   CHECK(daemon.wait(5s).exit_code == 0);
 }

@@ -61,6 +61,32 @@ ProcessResult run_process(std::vector<std::string> argv,
 // A minimal environment for the daemon under test: PATH, and GPIO_BLINKD_CONTROL=none.
 std::map<std::string, std::string> clean_environment();
 
+// Wall-clock bounds in tests are kept where a loaded 2-core CI machine (kernel guests
+// beside the test) still meets them: what the daemon promises plus this much scheduling
+// slack. Under sanitizers every instruction is slower and each exit runs a leak scan.
+#if defined(__SANITIZE_ADDRESS__)
+inline constexpr std::chrono::milliseconds kSchedulingSlack{1500};
+#else
+inline constexpr std::chrono::milliseconds kSchedulingSlack{500};
+#endif
+
+// Polls `predicate()` until it holds or `timeout` passes; true when it held. For what a
+// process does "soon" (a file written, a connection slot freed): never a fixed sleep.
+template <typename Predicate>
+bool eventually(Predicate predicate, std::chrono::milliseconds timeout = std::chrono::seconds(10)) {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (!predicate()) {
+    if (std::chrono::steady_clock::now() >= deadline) {
+      return false;
+    }
+    struct timespec pause {
+      0, 10'000'000
+    };
+    nanosleep(&pause, nullptr);
+  }
+  return true;
+}
+
 template <typename Predicate>
 bool Process::wait_for_stderr(Predicate predicate, std::chrono::milliseconds timeout) const {
   const auto deadline = std::chrono::steady_clock::now() + timeout;
