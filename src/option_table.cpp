@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: MIT
 #include "option_table.hpp"
 
-#include <array>
+#include <algorithm>
+#include <cctype>
+#include <variant>
 
 #include <fmt/format.h>
 
